@@ -1,0 +1,105 @@
+/**
+ * Every stable error code Flywheel answers with. The code is the contract: messages may be
+ * reworded, codes never change meaning. `docs/errors.md` lists each one (a test keeps them in step).
+ */
+export const errorCodes = {
+  validation_failed: {
+    status: 400,
+    retryable: false,
+    summary: 'The request body or query does not match the schema.',
+  },
+  invalid_json: { status: 400, retryable: false, summary: 'The request body is not valid JSON.' },
+  missing_api_key: {
+    status: 401,
+    retryable: false,
+    summary: 'No `Authorization: Bearer <key>` header was sent.',
+  },
+  invalid_api_key: {
+    status: 401,
+    retryable: false,
+    summary: 'The API key is malformed, unknown or revoked.',
+  },
+  insufficient_scope: {
+    status: 403,
+    retryable: false,
+    summary: 'The API key lacks the scope this operation needs.',
+  },
+  instance_admin_required: {
+    status: 403,
+    retryable: false,
+    summary: 'Only an instance-admin key may do this.',
+  },
+  route_not_found: { status: 404, retryable: false, summary: 'No endpoint has this method and path.' },
+  project_not_found: {
+    status: 404,
+    retryable: false,
+    summary: 'No project with this id is visible to the key.',
+  },
+  api_key_not_found: {
+    status: 404,
+    retryable: false,
+    summary: 'No API key with this id exists in the project.',
+  },
+  payload_too_large: { status: 413, retryable: false, summary: 'The request body exceeds the size limit.' },
+  unsupported_media_type: {
+    status: 415,
+    retryable: false,
+    summary: 'The request body has a content type the endpoint does not accept.',
+  },
+  internal_error: {
+    status: 500,
+    retryable: false,
+    summary: 'An unexpected error; the server log has the details under the request id.',
+  },
+  storage_busy: {
+    status: 503,
+    retryable: true,
+    summary: 'The database is locked by another writer; retry after the `Retry-After` delay.',
+  },
+  storage_full: {
+    status: 507,
+    retryable: true,
+    summary: 'The disk holding the database is full; nothing was written. Free space and retry.',
+  },
+  storage_unavailable: {
+    status: 503,
+    retryable: true,
+    summary: 'The database cannot be reached; retry later.',
+  },
+  shutting_down: {
+    status: 503,
+    retryable: true,
+    summary: 'The server is draining before it stops; retry against another instance or later.',
+  },
+  invalid_setting: {
+    status: 400,
+    retryable: false,
+    summary: 'A setting (flag, environment variable or config file) has a value that is not allowed.',
+  },
+  invalid_argument: {
+    status: 400,
+    retryable: false,
+    summary: 'A command-line argument is missing, unknown or malformed.',
+  },
+  server_unreachable: {
+    status: 503,
+    retryable: true,
+    summary: 'SDK and CLI only: the Flywheel server could not be reached (network error or timeout).',
+  },
+  migration_failed: {
+    status: 500,
+    retryable: false,
+    summary: 'A database migration failed; the database was left at the last good migration.',
+  },
+} as const satisfies Record<string, { status: number; retryable: boolean; summary: string }>;
+
+/** A stable Flywheel error code. */
+export type ErrorCode = keyof typeof errorCodes;
+
+/** Every error code, in declaration order. */
+export const allErrorCodes = Object.keys(errorCodes) as ErrorCode[];
+
+/** Whether `value` is a known Flywheel error code. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorCodes, value);
+}

@@ -1,0 +1,19 @@
+export type { ApiKeyScope } from './api/api-key-scopes.js';
+export { apiKeyScopeSchema, apiKeyScopes } from './api/api-key-scopes.js';
+export type { ApiKeyBody, CreateApiKeyRequest, CreatedApiKeyBody } from './api/api-keys.js';
+export {
+  apiKeySchema,
+  createApiKeyRequestSchema,
+  createdApiKeySchema,
+  projectScopedQuerySchema,
+} from './api/api-keys.js';
+export type { HealthBody } from './api/common.js';
+export { healthSchema, listSchema } from './api/common.js';
+export type { CreateProjectRequest, ProjectBody } from './api/projects.js';
+export { createProjectRequestSchema, projectSchema } from './api/projects.js';
+export type { ErrorBody } from './errors/error-body.js';
+export { errorBodySchema } from './errors/error-body.js';
+export type { ErrorCode } from './errors/error-codes.js';
+export { allErrorCodes, errorCodes, isErrorCode } from './errors/error-codes.js';
+export type { FlywheelErrorOptions } from './errors/flywheel-error.js';
+export { FlywheelError } from './errors/flywheel-error.js';
