@@ -1,0 +1,23 @@
+import type { ApiKeyStore } from './api-key-store.js';
+import type { InstanceStore } from './instance-store.js';
+import type { ProjectStore } from './project-store.js';
+
+/** The stores of one unit of work. */
+export interface StoreSet {
+  projects: ProjectStore;
+  apiKeys: ApiKeyStore;
+  instance: InstanceStore;
+}
+
+/** Every store, plus the operations that span them. */
+export interface Stores extends StoreSet {
+  /** Which engine holds the data. */
+  readonly kind: 'sqlite' | 'postgres';
+  /**
+   * Runs `work` in one transaction: all of its writes commit together or none do.
+   * The stores passed to `work` must be the only ones it uses.
+   */
+  transaction<T>(work: (stores: StoreSet) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers a trivial query; throws a `storage_*` FlywheelError otherwise. */
+  ping(): Promise<void>;
+}

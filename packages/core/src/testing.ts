@@ -1,0 +1,1 @@
+export { createInMemoryStores } from './testing/in-memory-stores.js';
