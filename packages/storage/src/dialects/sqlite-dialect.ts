@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { FlywheelError } from '@flywheel/spec';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { DatabaseSchema } from '../schema/database-schema.js';
+import type { StorageDialect } from './storage-dialect.js';
+
+/** Options of {@link createSqliteDialect}. */
+export interface SqliteDialectOptions {
+  /** Path of the database file; its folder is created (mode 0700) when missing. */
+  filename: string;
+  /** How long a write waits for another writer's lock before failing with `storage_busy` (ms). */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * SQLite through better-sqlite3, in WAL mode with `synchronous=FULL`: once a write is
+ * acknowledged it survives a crash or power loss.
+ */
+export function createSqliteDialect(options: SqliteDialectOptions): StorageDialect {
+  mkdirSync(dirname(options.filename), { recursive: true, mode: 0o700 });
+  const database = new SqliteDatabase(options.filename);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+  database.pragma('foreign_keys = ON');
+  return {
+    kind: 'sqlite',
+    db: new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database }) }),
+    location: options.filename,
+    translateError: translateSqliteError,
+  };
+}
+
+function translateSqliteError(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return error;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new FlywheelError('storage_busy', 'The database is locked by another writer; retry shortly.', {
+      cause: error,
+      retryAfterSeconds: 1,
+    });
+  }
+  if (code.startsWith('SQLITE_FULL')) {
+    return new FlywheelError('storage_full', 'The disk holding the database is full; nothing was written.', {
+      cause: error,
+      retryAfterSeconds: 30,
+    });
+  }
+  if (
+    code.startsWith('SQLITE_CANTOPEN') ||
+    code.startsWith('SQLITE_IOERR') ||
+    code.startsWith('SQLITE_READONLY')
+  ) {
+    return new FlywheelError('storage_unavailable', `The database file cannot be written (${code}).`, {
+      cause: error,
+      retryAfterSeconds: 5,
+    });
+  }
+  return error;
+}

@@ -1,0 +1,4 @@
+export { redactConnectionString } from './dialects/postgres-dialect.js';
+export type { MigrationReport } from './migrations/run-migrations.js';
+export type { Storage, StorageOptions } from './open-storage.js';
+export { openStorage } from './open-storage.js';

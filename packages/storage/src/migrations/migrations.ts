@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001-projects-and-api-keys.js';
+
+/**
+ * Every migration, by number. Listed statically (not read from a folder) so the built package
+ * runs them without touching the file system. A number is never reused or edited once landed.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-projects-and-api-keys': m0001,
+};

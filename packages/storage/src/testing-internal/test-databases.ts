@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { openStorage, type Storage, type StorageOptions } from '../open-storage.js';
+
+/** A migrated storage on a fresh database, and how to throw it away. */
+export interface TestStorage {
+  storage: Storage;
+  options: StorageOptions;
+  dispose(): Promise<void>;
+}
+
+/** A fresh SQLite database in its own temporary data dir. */
+export async function createSqliteTestStorage(): Promise<TestStorage> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'flywheel-sqlite-'));
+  const options: StorageOptions = { dataDir };
+  const storage = openStorage(options);
+  await storage.migrate();
+  return {
+    storage,
+    options,
+    async dispose() {
+      await storage.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh database on the test run's PostgreSQL server. */
+export async function createPostgresTestStorage(): Promise<TestStorage> {
+  const adminUrl = inject('postgresUrl');
+  const name = `flywheel_test_${Math.random().toString(36).slice(2, 12)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const options: StorageOptions = { databaseUrl: url.toString(), dataDir: tmpdir() };
+  const storage = openStorage(options);
+  await storage.migrate();
+  return {
+    storage,
+    options,
+    async dispose() {
+      await storage.close();
+      const cleanup = new pg.Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    },
+  };
+}
