@@ -1,0 +1,61 @@
+import { type ErrorBody, FlywheelError } from '@flywheel/spec';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+/**
+ * Turns any error into a FlywheelError: ours pass through, Fastify's own (body parsing, size
+ * limits, content types) get their stable codes, and everything else is an `internal_error`
+ * whose cause stays in the log.
+ */
+export function toFlywheelError(error: unknown, bodyLimitBytes: number): FlywheelError {
+  if (FlywheelError.is(error)) return error;
+  const fastifyError = error as Partial<FastifyError> | null;
+  switch (fastifyError?.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new FlywheelError(
+        'payload_too_large',
+        `The request body is larger than the limit of ${bodyLimitBytes} bytes (FLYWHEEL_BODY_LIMIT_BYTES).`,
+      );
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new FlywheelError(
+        'unsupported_media_type',
+        'Send the body as JSON with `Content-Type: application/json`.',
+      );
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new FlywheelError(
+        'invalid_json',
+        'The body is empty but `Content-Type` says JSON: send a JSON object.',
+      );
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new FlywheelError('invalid_json', 'The request body is not valid JSON.');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new FlywheelError('validation_failed', 'The `Content-Length` header does not match the body.');
+  }
+  const status = fastifyError?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // JSON that is malformed or carries __proto__/constructor keys arrives as a SyntaxError with a 400.
+    if (error instanceof SyntaxError)
+      return new FlywheelError('invalid_json', `The request body is not valid JSON: ${error.message}`);
+    return new FlywheelError('validation_failed', fastifyError?.message ?? 'The request is malformed.');
+  }
+  return new FlywheelError(
+    'internal_error',
+    'An unexpected error occurred; the server log has its details.',
+    {
+      cause: error,
+    },
+  );
+}
+
+/** Sends the REST error body and `Retry-After` for a FlywheelError. */
+export function sendRestError(request: FastifyRequest, reply: FastifyReply, error: FlywheelError) {
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+  const body: ErrorBody = {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.details === undefined ? {} : { details: error.details }),
+      request_id: request.id,
+    },
+  };
+  return reply.status(error.status).send(body);
+}

@@ -1,0 +1,12 @@
+export type { AppDeps } from './app/app-deps.js';
+export { createApp } from './app/create-app.js';
+export { createHmacKeyHasher } from './secrets/hmac-key-hasher.js';
+export type { ServerSecret } from './secrets/server-secret.js';
+export { resolveServerSecret } from './secrets/server-secret.js';
+export type { SettingSources } from './settings/load-settings.js';
+export { defaultConfigFileName, loadSettings } from './settings/load-settings.js';
+export type { SettingDefinition } from './settings/setting-definitions.js';
+export { settingDefinitions } from './settings/setting-definitions.js';
+export type { LogLevel, Settings } from './settings/settings.js';
+export { logLevels } from './settings/settings.js';
+export { flywheelVersion } from './version.js';

@@ -1,0 +1,130 @@
+import { type BootstrapResult, bootstrapInstance, createApiKeyService } from '@flywheel/core';
+import { openStorage } from '@flywheel/storage';
+import { createApp } from './app/create-app.js';
+import { createHmacKeyHasher } from './secrets/hmac-key-hasher.js';
+import { resolveServerSecret } from './secrets/server-secret.js';
+import type { Settings } from './settings/settings.js';
+import { flywheelVersion } from './version.js';
+
+/** A started Flywheel server. */
+export interface RunningFlywheel {
+  /** Base URL it listens on, e.g. `http://127.0.0.1:4000`. */
+  url: string;
+  /** What the first start created, when this start was the first. */
+  bootstrap: BootstrapResult | undefined;
+  /** Stops accepting, lets in-flight requests finish, then closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link startFlywheel}. */
+export interface StartOptions {
+  /** Where the start-up banner goes (default: standard output). */
+  print?: (text: string) => void;
+}
+
+/**
+ * The composition root: opens and migrates storage, bootstraps an empty instance, builds the
+ * app and listens. On the first start it prints the admin key, once.
+ *
+ * @example
+ * const flywheel = await startFlywheel(loadSettings({ env: process.env }));
+ * process.once('SIGTERM', () => flywheel.close());
+ */
+export async function startFlywheel(
+  settings: Settings,
+  options: StartOptions = {},
+): Promise<RunningFlywheel> {
+  const print = options.print ?? ((text: string) => process.stdout.write(text));
+  const storage = openStorage({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+  try {
+    await storage.migrate();
+    const secret = resolveServerSecret({ secret: settings.secret, dataDir: settings.dataDir });
+    const apiKeys = createApiKeyService({
+      stores: storage.stores,
+      hasher: createHmacKeyHasher(secret.value),
+    });
+    const bootstrap = await bootstrapInstance({
+      stores: storage.stores,
+      apiKeys,
+      ...(settings.bootstrapKey === undefined ? {} : { bootstrapKey: settings.bootstrapKey }),
+    });
+    const app = createApp({
+      stores: storage.stores,
+      apiKeys,
+      version: flywheelVersion,
+      bodyLimitBytes: settings.bodyLimitBytes,
+      logger: { level: settings.logLevel, redact: ['req.headers.authorization'] },
+    });
+    if (bootstrap === undefined && settings.bootstrapKey !== undefined) {
+      await apiKeys
+        .verify(settings.bootstrapKey)
+        .catch(() =>
+          app.log.warn(
+            'FLYWHEEL_BOOTSTRAP_KEY is set, but this instance was bootstrapped before and that key is not valid here.',
+          ),
+        );
+    }
+    await app.listen({ host: settings.host, port: settings.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : settings.port;
+    const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+    const url = `http://${host}:${port}`;
+    print(
+      banner({
+        url,
+        storage: `${storage.kind} ${storage.location}`,
+        bootstrap,
+        givenKey: settings.bootstrapKey,
+      }),
+    );
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      bootstrap,
+      close() {
+        closing ??= (async () => {
+          try {
+            await app.close();
+          } finally {
+            await storage.close();
+          }
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+}
+
+function banner(options: {
+  url: string;
+  storage: string;
+  bootstrap: BootstrapResult | undefined;
+  givenKey: string | undefined;
+}): string {
+  const lines = [
+    `Flywheel ${flywheelVersion} is listening on ${options.url}`,
+    `  storage: ${options.storage}`,
+  ];
+  const { bootstrap } = options;
+  if (bootstrap) {
+    const shownKey =
+      options.givenKey === undefined ? bootstrap.adminKey : '(the value of FLYWHEEL_BOOTSTRAP_KEY)';
+    lines.push(
+      '',
+      `First start: created the project "${bootstrap.project.name}" (${bootstrap.project.id}) and an instance-admin API key.`,
+      options.givenKey === undefined
+        ? 'It is shown only this once; store it somewhere safe now:'
+        : 'Admin key:',
+      '',
+      `  ${shownKey}`,
+      '',
+      'Try it:',
+      `  curl -H "Authorization: Bearer ${options.givenKey === undefined ? bootstrap.adminKey : '$FLYWHEEL_BOOTSTRAP_KEY'}" ${options.url}/api/projects/current`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,24 @@
+/** Everything the server and CLI read from flags, the environment and the config file. */
+export interface Settings {
+  /** Interface to listen on (default `127.0.0.1`). */
+  host: string;
+  /** TCP port (default 4000; 0 picks a free one). */
+  port: number;
+  /** Folder for the SQLite database and the generated server secret (default `./.flywheel`). */
+  dataDir: string;
+  /** `postgres://…` to keep data in PostgreSQL instead of SQLite. */
+  databaseUrl: string | undefined;
+  /** Secret for hashing API keys; generated into the data dir when unset. */
+  secret: string | undefined;
+  /** The first admin key, instead of a random one (automation and tests). */
+  bootstrapKey: string | undefined;
+  /** Log level of the structured (pino) log. */
+  logLevel: LogLevel;
+  /** Largest request body accepted, in bytes (default 1 MiB). */
+  bodyLimitBytes: number;
+  /** The config file that was read, if any. */
+  configPath: string | undefined;
+}
+
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
