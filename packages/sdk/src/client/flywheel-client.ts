@@ -1,0 +1,165 @@
+import {
+  type ApiKeyBody,
+  apiKeySchema,
+  type CreateApiKeyRequest,
+  type CreatedApiKeyBody,
+  createdApiKeySchema,
+  errorBodySchema,
+  FlywheelError,
+  type HealthBody,
+  healthSchema,
+  isErrorCode,
+  listSchema,
+  type ProjectBody,
+  projectSchema,
+} from '@flywheel/spec';
+import type { z } from 'zod';
+
+/** Options of {@link createFlywheelClient}. */
+export interface FlywheelClientOptions {
+  /** Where the server listens, e.g. `http://127.0.0.1:4000`. */
+  baseUrl: string;
+  /** A project API key, `fw_sk_…`. */
+  apiKey: string;
+  /** The fetch to use (default: the global one). */
+  fetch?: typeof globalThis.fetch;
+  /** Per-request timeout in ms (default 30,000). */
+  timeoutMs?: number;
+}
+
+/** A typed client of the Flywheel REST API. */
+export interface FlywheelClient {
+  /** `GET /health` (no key needed). */
+  health(): Promise<HealthBody>;
+  projects: {
+    /** The project of the client's key. */
+    current(): Promise<ProjectBody>;
+    /** Every project (instance-admin keys). */
+    list(): Promise<ProjectBody[]>;
+    /** Creates a project (instance-admin keys). */
+    create(input: { name: string }): Promise<ProjectBody>;
+  };
+  keys: {
+    /** Creates a key; the answer's `key` is the only copy of the secret. */
+    create(input: CreateApiKeyRequest): Promise<CreatedApiKeyBody>;
+    /** The keys of the key's project, or of `projectId` (instance admins). */
+    list(options?: { projectId?: string }): Promise<ApiKeyBody[]>;
+    /** Revokes a key. */
+    revoke(keyId: string, options?: { projectId?: string }): Promise<ApiKeyBody>;
+  };
+}
+
+/**
+ * A client of the Flywheel REST API. Every non-2xx answer becomes a `FlywheelError` with the
+ * server's stable code; a server that cannot be reached is `server_unreachable`.
+ *
+ * @example
+ * const flywheel = createFlywheelClient({ baseUrl: 'http://127.0.0.1:4000', apiKey: process.env.FLYWHEEL_API_KEY! });
+ * const project = await flywheel.projects.current();
+ */
+export function createFlywheelClient(options: FlywheelClientOptions): FlywheelClient {
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 30_000;
+
+  async function call<T extends z.ZodType>(
+    schema: T,
+    method: string,
+    path: string,
+    body?: unknown,
+    query?: Record<string, string | undefined>,
+  ): Promise<z.output<T>> {
+    const search = new URLSearchParams(
+      Object.entries(query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ).toString();
+    let response: Response;
+    try {
+      response = await fetchImpl(`${baseUrl}${path}${search ? `?${search}` : ''}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${options.apiKey}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new FlywheelError(
+        'server_unreachable',
+        `Cannot reach the Flywheel server at ${baseUrl}: ${describe(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    const text = await response.text();
+    const json = parseJson(text);
+    if (!response.ok) throw toError(response, json, text);
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new FlywheelError(
+        'internal_error',
+        `The server's answer to ${method} ${path} has an unexpected shape.`,
+        {
+          details: parsed.error.issues,
+        },
+      );
+    }
+    return parsed.data;
+  }
+
+  const projectList = listSchema(projectSchema);
+  const keyList = listSchema(apiKeySchema);
+  return {
+    health: () => call(healthSchema, 'GET', '/health'),
+    projects: {
+      current: () => call(projectSchema, 'GET', '/api/projects/current'),
+      list: async () => (await call(projectList, 'GET', '/api/projects')).data,
+      create: (input) => call(projectSchema, 'POST', '/api/projects', input),
+    },
+    keys: {
+      create: (input) => call(createdApiKeySchema, 'POST', '/api/keys', input),
+      list: async (listOptions = {}) =>
+        (await call(keyList, 'GET', '/api/keys', undefined, { project_id: listOptions.projectId })).data,
+      revoke: (keyId, revokeOptions = {}) =>
+        call(apiKeySchema, 'DELETE', `/api/keys/${encodeURIComponent(keyId)}`, undefined, {
+          project_id: revokeOptions.projectId,
+        }),
+    },
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function toError(response: Response, json: unknown, text: string): FlywheelError {
+  const body = errorBodySchema.safeParse(json);
+  const retryAfter = Number(response.headers.get('retry-after'));
+  const retry = Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {};
+  if (body.success) {
+    const { code, message, details } = body.data.error;
+    return new FlywheelError(isErrorCode(code) ? code : 'internal_error', message, {
+      status: response.status,
+      details: isErrorCode(code) ? details : { code, details },
+      ...retry,
+    });
+  }
+  return new FlywheelError(
+    response.status >= 500 ? 'server_unreachable' : 'internal_error',
+    `The server answered ${response.status} ${response.statusText}: ${text.slice(0, 200)}`,
+    { status: response.status, ...retry },
+  );
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+  }
+  return String(error);
+}
