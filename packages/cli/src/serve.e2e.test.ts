@@ -1,0 +1,106 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createFlywheelClient } from '@flywheel/sdk';
+import { FlywheelError } from '@flywheel/spec';
+import { afterEach, describe, expect, it } from 'vitest';
+
+// The real built command, as `npm start` runs it: this suite tests what ships, not the sources.
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
+
+interface Server {
+  child: ChildProcessWithoutNullStreams;
+  url: string;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+async function startServer(dataDir: string): Promise<Server> {
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run 'npm run build' first (npm test does).`);
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', dataDir], {
+    env: { ...process.env, FLYWHEEL_LOG_LEVEL: 'warn', FLYWHEEL_CONFIG: '' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const check = () => {
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      // The banner is written in one piece, so once the URL is there the key is too.
+      if (match) resolve(match[1]!);
+    };
+    child.stdout.on('data', check);
+    void exit.then((code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
+  });
+  return { child, url, stdout: () => stdout, stderr: () => stderr, exit };
+}
+
+describe('flywheel serve, end to end', () => {
+  const running: Server[] = [];
+  afterEach(() => {
+    for (const server of running.splice(0)) server.child.kill('SIGKILL');
+  });
+
+  it('prints a working admin key, serves the API, and drains on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'flywheel-e2e-'));
+    const first = await startServer(dataDir);
+    running.push(first);
+    const adminKey = /^\s+(fw_sk_[A-Za-z0-9_-]{43})$/m.exec(first.stdout())?.[1];
+    expect(adminKey, first.stdout()).toBeDefined();
+    expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const admin = createFlywheelClient({ baseUrl: first.url, apiKey: adminKey! });
+    expect(await admin.health()).toMatchObject({ status: 'ok', storage: 'sqlite' });
+    expect(await admin.projects.current()).toMatchObject({ name: 'default' });
+
+    const created = await admin.keys.create({ name: 'e2e', scopes: ['read'] });
+    const reader = createFlywheelClient({ baseUrl: first.url, apiKey: created.key });
+    expect((await reader.projects.current()).name).toBe('default');
+    await admin.keys.revoke(created.id);
+    const refused = await reader.projects.current().catch((error: unknown) => error);
+    expect(FlywheelError.is(refused) && refused.code).toBe('invalid_api_key');
+
+    // Requests in flight when SIGTERM arrives finish; everything acknowledged is kept.
+    const firstProject = await admin.projects.create({ name: 'before-burst' });
+    const creates = Array.from({ length: 20 }, (_, index) =>
+      admin.projects.create({ name: `burst-${index}` }).then(
+        (project) => project.id,
+        () => undefined,
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    first.child.kill('SIGTERM');
+    const acknowledged = [
+      firstProject.id,
+      ...(await Promise.all(creates)).filter((id): id is string => id !== undefined),
+    ];
+    expect(await first.exit).toBe(0);
+    expect(first.stderr()).toContain('Received SIGTERM: draining');
+
+    const second = await startServer(dataDir);
+    running.push(second);
+    expect(second.stdout()).not.toContain('fw_sk_');
+    const again = createFlywheelClient({ baseUrl: second.url, apiKey: adminKey! });
+    const ids = (await again.projects.list()).map((project) => project.id);
+    for (const id of acknowledged) expect(ids).toContain(id);
+    second.child.kill('SIGTERM');
+    expect(await second.exit).toBe(0);
+  });
+
+  it('refuses to start with a clear message and exit code 2 on a bad setting', async () => {
+    const child = spawn(process.execPath, [bin, 'serve', '--port', 'http'], {
+      env: { ...process.env, FLYWHEEL_CONFIG: '' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain('--port is "http", but it must be a whole number from 0 to 65535');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
