@@ -9,7 +9,10 @@ const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
 describe('package dependency rules', () => {
   it('hold for the whole repository', () => {
-    expect(checkDependencyRules(repositoryRoot)).toEqual([]);
+    const violations = checkDependencyRules(repositoryRoot).map(
+      (violation) => `${violation.file}: ${violation.message}`,
+    );
+    expect(violations).toEqual([]);
   });
 });
 

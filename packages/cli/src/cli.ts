@@ -87,9 +87,10 @@ function unknownCommand(args: readonly string[], io: CliIo, helpRequested: boole
   const group = commands.filter((command) => command.path[0] === args[0] && command.path.length > 1);
   if (group.length > 0) {
     const names = group.map((command) => command.path.join(' '));
+    const width = Math.max(...names.map((name) => name.length));
     if (helpRequested || args[1] === '--help' || args[1] === '-h') {
       io.stdout(
-        `Commands:\n${group.map((command, index) => `  flywheel ${names[index]}  ${command.summary}\n`).join('')}`,
+        `Commands:\n${group.map((command, index) => `  flywheel ${names[index]!.padEnd(width)}  ${command.summary}\n`).join('')}`,
       );
       return exitCodes.ok;
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { FlywheelError } from '@flywheel/spec';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { registerApiKeyRoutes } from '../routes/api-key-routes.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
 import { registerProjectRoutes } from '../routes/project-routes.js';
@@ -35,7 +35,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && requestIdPattern.test(given) ? given : `req_${randomUUID()}`;
     },
-    requestIdLogLabel: 'request_id',
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     // While draining, requests on kept-alive connections get our 503 shape (see the preClose hook).
