@@ -11,9 +11,37 @@ export type { HealthBody } from './api/common.js';
 export { healthSchema, listSchema } from './api/common.js';
 export type { CreateProjectRequest, ProjectBody } from './api/projects.js';
 export { createProjectRequestSchema, projectSchema } from './api/projects.js';
+export type { CreateProviderCredentialRequest, ProviderCredentialBody } from './api/providers.js';
+export {
+  createProviderCredentialRequestSchema,
+  providerCredentialSchema,
+  providerKindSchema,
+} from './api/providers.js';
 export type { ErrorBody } from './errors/error-body.js';
 export { errorBodySchema } from './errors/error-body.js';
 export type { ErrorCode } from './errors/error-codes.js';
 export { allErrorCodes, errorCodes, isErrorCode } from './errors/error-codes.js';
 export type { FlywheelErrorOptions } from './errors/flywheel-error.js';
 export { FlywheelError } from './errors/flywheel-error.js';
+export type { UpstreamErrorOptions, UpstreamPhase } from './errors/upstream-error.js';
+export { UpstreamError } from './errors/upstream-error.js';
+export type {
+  ChatCall,
+  ChatResult,
+  ChatStreamEvent,
+  EmbedCall,
+  EmbedResult,
+  LanguageModel,
+  PhaseTimeouts,
+} from './gateway/language-model.js';
+export type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  ChatMessage,
+  ChatToolCall,
+  EmbeddingRequest,
+  EmbeddingResponse,
+  OpenAIErrorBody,
+  OpenAIUsage,
+} from './gateway/openai-types.js';

@@ -40,6 +40,66 @@ export const errorCodes = {
     retryable: false,
     summary: 'No API key with this id exists in the project.',
   },
+  model_not_found: {
+    status: 404,
+    retryable: false,
+    summary:
+      'No model alias with this name is configured, or the key may not use it. `GET /v1/models` lists the ones it may.',
+  },
+  upstream_error: {
+    status: 502,
+    retryable: false,
+    summary:
+      'The model provider answered with an error; its status and message are passed on (4xx keep their status).',
+  },
+  upstream_rate_limited: {
+    status: 429,
+    retryable: true,
+    summary:
+      'The model provider rate-limited the request and retries within the cap did not get through; wait `Retry-After` seconds.',
+  },
+  upstream_unreachable: {
+    status: 502,
+    retryable: true,
+    summary: 'No connection to the model provider could be made (refused, reset, DNS, connect timeout).',
+  },
+  upstream_timeout: {
+    status: 504,
+    retryable: true,
+    summary: 'The model provider did not answer within a phase timeout (first token, idle or total).',
+  },
+  no_healthy_target: {
+    status: 503,
+    retryable: true,
+    summary:
+      'Every target of the model alias (and its fallbacks) is failing; their circuit breakers are open. Retry after `Retry-After`.',
+  },
+  client_closed_request: {
+    status: 499,
+    retryable: false,
+    summary: 'The client disconnected before the answer was complete; the upstream call was aborted.',
+  },
+  unsafe_url: {
+    status: 400,
+    retryable: false,
+    summary:
+      'A URL points at a private, loopback, link-local or otherwise disallowed address, or has a disallowed scheme or credentials. Add the host to FLYWHEEL_ALLOWED_HOSTS to allow it.',
+  },
+  provider_not_found: {
+    status: 404,
+    retryable: false,
+    summary: 'No stored provider credential with this id exists in the project.',
+  },
+  encryption_key_missing: {
+    status: 400,
+    retryable: false,
+    summary: 'Storing provider secrets needs FLYWHEEL_ENCRYPTION_KEY (32 bytes, base64 or hex).',
+  },
+  conflict: {
+    status: 409,
+    retryable: false,
+    summary: 'A resource with this name already exists; pick another name or delete the old one.',
+  },
   payload_too_large: { status: 413, retryable: false, summary: 'The request body exceeds the size limit.' },
   unsupported_media_type: {
     status: 415,
