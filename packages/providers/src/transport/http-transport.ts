@@ -1,0 +1,158 @@
+import type { LookupFunction } from 'node:net';
+import { FlywheelError, UpstreamError } from '@flywheel/spec';
+import { Agent, type Dispatcher } from 'undici';
+
+/** One HTTP request to a provider. */
+export interface TransportRequest {
+  url: URL;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+  /** Aborts the request (client gone, timeout); the abort reason is rethrown as is. */
+  signal: AbortSignal;
+}
+
+/** A provider's answer: status, headers and a body read once. */
+export interface TransportResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body as it arrives; stop reading (break) to abort. */
+  body: AsyncIterable<Uint8Array>;
+  /** The whole body. */
+  bytes(): Promise<Uint8Array>;
+  /** Discards the body and frees the connection. */
+  discard(): Promise<void>;
+}
+
+/** How model adapters reach providers; tests inject their own or point at a fake server. */
+export interface HttpTransport {
+  request(request: TransportRequest): Promise<TransportResponse>;
+  /** Closes pooled connections. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link createUndiciTransport}. */
+export interface UndiciTransportOptions {
+  /** Time to establish a connection (ms, default 5000). */
+  connectTimeoutMs?: number;
+  /** Resolves host names; a guarded lookup refuses private addresses at connect time. */
+  lookup?: LookupFunction;
+  /** How long an idle kept-alive connection stays open (ms, default 30,000). */
+  keepAliveTimeoutMs?: number;
+  /** Connections per origin (default: unbounded). */
+  connections?: number;
+}
+
+/**
+ * The production transport: undici `request` over a keep-alive pool. Measured here, `fetch()`
+ * and WHATWG streams cost 4–5× the CPU per request, so the hot path stays on Node streams.
+ * Redirects are never followed: a provider's 3xx is its answer, so no hop can reach a host the
+ * operator did not configure.
+ */
+export function createUndiciTransport(options: UndiciTransportOptions = {}): HttpTransport {
+  const agent = new Agent({
+    connect: {
+      timeout: options.connectTimeoutMs ?? 5000,
+      ...(options.lookup ? { lookup: options.lookup } : {}),
+    },
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+    ...(options.connections ? { connections: options.connections } : {}),
+    // Phase timeouts are enforced per call by the caller's deadline, not by undici.
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  });
+  return {
+    async request(request) {
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await agent.request({
+          origin: request.url.origin,
+          path: `${request.url.pathname}${request.url.search}`,
+          method: request.method,
+          headers: request.headers,
+          ...(request.body === undefined ? {} : { body: request.body }),
+          signal: request.signal,
+        });
+      } catch (error) {
+        throw toTransportError(error, request.signal);
+      }
+      const body = response.body;
+      return {
+        status: response.statusCode,
+        headers: response.headers,
+        body: readBody(body, request.signal),
+        async bytes() {
+          try {
+            return new Uint8Array(await body.arrayBuffer());
+          } catch (error) {
+            throw toTransportError(error, request.signal);
+          }
+        },
+        async discard() {
+          await body.dump().catch(() => undefined);
+        },
+      };
+    },
+    close: () => agent.close(),
+  };
+}
+
+async function* readBody(body: AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncIterable<Uint8Array> {
+  try {
+    for await (const chunk of body) yield chunk;
+  } catch (error) {
+    throw toTransportError(error, signal);
+  }
+}
+
+const unreachableCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** Maps transport failures to the errors the gateway decides on. */
+export function toTransportError(error: unknown, signal: AbortSignal): unknown {
+  if (signal.aborted) return signal.reason;
+  if (FlywheelError.is(error)) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'ERR_UNSAFE_ADDRESS') {
+    return new FlywheelError('unsafe_url', message, { cause: error });
+  }
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new UpstreamError(
+      'upstream_unreachable',
+      `Could not connect to the provider in time (${message}).`,
+      {
+        retryable: true,
+        phase: 'connect',
+        cause: error,
+      },
+    );
+  }
+  if (typeof code === 'string' && unreachableCodes.has(code)) {
+    return new UpstreamError(
+      'upstream_unreachable',
+      `The connection to the provider failed: ${code} (${message}).`,
+      {
+        retryable: true,
+        phase:
+          code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'connect' : 'response',
+        cause: error,
+      },
+    );
+  }
+  return new UpstreamError('upstream_unreachable', `The request to the provider failed: ${message}`, {
+    retryable: true,
+    phase: 'response',
+    cause: error,
+  });
+}
