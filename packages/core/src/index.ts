@@ -16,9 +16,44 @@ export type {
 export { createApiKeyService } from './api-keys/api-key-service.js';
 export type { BootstrapOptions, BootstrapResult } from './bootstrap/bootstrap-instance.js';
 export { bootstrapInstance } from './bootstrap/bootstrap-instance.js';
+export type { Cost, CostTarget } from './costs/compute-cost.js';
+export { computeCost } from './costs/compute-cost.js';
+export { defaultPrices } from './costs/default-prices.js';
+export type { ModelPrice } from './costs/model-price.js';
+export type { PriceTable } from './costs/price-table.js';
+export { anyProvider, createPriceTable } from './costs/price-table.js';
+export { abortableSleep, fullJitterDelay } from './gateway/backoff.js';
+export type { CircuitBreaker, CircuitBreakerOptions, CircuitState } from './gateway/circuit-breaker.js';
+export { createCircuitBreaker } from './gateway/circuit-breaker.js';
+export type {
+  Attempt,
+  GatewayCall,
+  GatewayEngine,
+  GatewayEngineDeps,
+  GatewayOutcome,
+} from './gateway/gateway-engine.js';
+export { createGatewayEngine } from './gateway/gateway-engine.js';
+export type { ModelRoute, RetryPolicy, RouteTarget } from './gateway/model-route.js';
+export { defaultRetryPolicy, defaultTimeouts } from './gateway/model-route.js';
+export type { CachedResponse, MemoryResponseCacheOptions, ResponseCache } from './gateway/response-cache.js';
+export { createMemoryResponseCache, stableStringify } from './gateway/response-cache.js';
 export { newId } from './ids/new-id.js';
 export type { ApiKeyStore } from './ports/api-key-store.js';
 export type { InstanceStore } from './ports/instance-store.js';
 export type { ProjectStore } from './ports/project-store.js';
+export type { ProviderCredentialStore } from './ports/provider-credential-store.js';
 export type { StoreSet, Stores } from './ports/stores.js';
+export type { TraceStore } from './ports/trace-store.js';
 export type { Project } from './projects/project.js';
+export type { ProviderCredential } from './providers/provider-credential.js';
+export type { ChatUsageEstimateInput, TokenizerEncoding } from './tokens/token-estimator.js';
+export {
+  estimateChatUsage,
+  estimateTextTokens,
+  tokenizerEncodingForModel,
+} from './tokens/token-estimator.js';
+export type { TokenUsage } from './tokens/token-usage.js';
+export { usageFromOpenAI } from './tokens/token-usage.js';
+export type { BatchingSink, BatchingSinkOptions, BatchingSinkStats } from './tracing/batching-sink.js';
+export { createBatchingSink } from './tracing/batching-sink.js';
+export type { SpanKind, SpanRecord, SpanStatus, SpanUsage, TraceRecord } from './tracing/span.js';

@@ -1,12 +1,16 @@
 import type { ApiKeyStore } from './api-key-store.js';
 import type { InstanceStore } from './instance-store.js';
 import type { ProjectStore } from './project-store.js';
+import type { ProviderCredentialStore } from './provider-credential-store.js';
+import type { TraceStore } from './trace-store.js';
 
 /** The stores of one unit of work. */
 export interface StoreSet {
   projects: ProjectStore;
   apiKeys: ApiKeyStore;
   instance: InstanceStore;
+  traces: TraceStore;
+  providerCredentials: ProviderCredentialStore;
 }
 
 /** Every store, plus the operations that span them. */

@@ -1,11 +1,17 @@
+import { FlywheelError } from '@flywheel/spec';
 import type { ApiKeyRecord } from '../api-keys/api-key.js';
 import type { StoreSet, Stores } from '../ports/stores.js';
 import type { Project } from '../projects/project.js';
+import type { ProviderCredential } from '../providers/provider-credential.js';
+import type { SpanRecord, TraceRecord } from '../tracing/span.js';
 
 interface MemoryState {
   projects: Map<string, Project>;
   apiKeys: Map<string, ApiKeyRecord>;
   meta: Map<string, string>;
+  traces: Map<string, TraceRecord>;
+  spans: Map<string, SpanRecord>;
+  credentials: Map<string, ProviderCredential>;
 }
 
 /**
@@ -17,7 +23,14 @@ interface MemoryState {
  * const apiKeys = createApiKeyService({ stores: createInMemoryStores(), hasher });
  */
 export function createInMemoryStores(): Stores {
-  let state: MemoryState = { projects: new Map(), apiKeys: new Map(), meta: new Map() };
+  let state: MemoryState = {
+    projects: new Map(),
+    apiKeys: new Map(),
+    meta: new Map(),
+    traces: new Map(),
+    spans: new Map(),
+    credentials: new Map(),
+  };
   let queue: Promise<unknown> = Promise.resolve();
 
   const storeSet = (current: () => MemoryState): StoreSet => ({
@@ -71,6 +84,56 @@ export function createInMemoryStores(): Stores {
         return true;
       },
     },
+    providerCredentials: {
+      async create(credential) {
+        const all = [...current().credentials.values()];
+        if (all.some((other) => other.projectId === credential.projectId && other.name === credential.name)) {
+          throw new FlywheelError(
+            'conflict',
+            `A provider credential named '${credential.name}' already exists in this project.`,
+          );
+        }
+        current().credentials.set(credential.id, { ...credential });
+      },
+      async list(projectId) {
+        return [...current().credentials.values()]
+          .filter((credential) => credential.projectId === projectId)
+          .sort(byCreation)
+          .map((credential) => ({ ...credential }));
+      },
+      async getByName(projectId, name) {
+        const found = [...current().credentials.values()].find(
+          (credential) => credential.projectId === projectId && credential.name === name,
+        );
+        return found && { ...found };
+      },
+      async delete(projectId, credentialId) {
+        const found = current().credentials.get(credentialId);
+        if (!found || found.projectId !== projectId) return false;
+        current().credentials.delete(credentialId);
+        return true;
+      },
+    },
+    traces: {
+      async writeBatch(projectId, batch) {
+        for (const trace of batch.traces)
+          current().traces.set(`${projectId}/${trace.id}`, structuredClone({ ...trace, projectId }));
+        for (const span of batch.spans)
+          current().spans.set(`${projectId}/${span.id}`, structuredClone({ ...span, projectId }));
+      },
+      async getTrace(projectId, traceId) {
+        const trace = current().traces.get(`${projectId}/${traceId}`);
+        return trace && structuredClone(trace);
+      },
+      async listSpans(projectId, traceId) {
+        return [...current().spans.values()]
+          .filter((span) => span.projectId === projectId && span.traceId === traceId)
+          .sort((a, b) =>
+            a.startTime === b.startTime ? (a.id < b.id ? -1 : 1) : a.startTime < b.startTime ? -1 : 1,
+          )
+          .map((span) => structuredClone(span));
+      },
+    },
   });
 
   return {
@@ -107,5 +170,8 @@ function cloneState(state: MemoryState): MemoryState {
     projects: new Map([...state.projects].map(([id, project]) => [id, { ...project }])),
     apiKeys: new Map([...state.apiKeys].map(([id, key]) => [id, copyKey(key)])),
     meta: new Map(state.meta),
+    traces: new Map([...state.traces].map(([key, trace]) => [key, structuredClone(trace)])),
+    spans: new Map([...state.spans].map(([key, span]) => [key, structuredClone(span)])),
+    credentials: new Map([...state.credentials].map(([key, credential]) => [key, { ...credential }])),
   };
 }
