@@ -10,7 +10,9 @@ import type { DatabaseSchema } from './schema/database-schema.js';
 import { createApiKeyStore } from './stores/api-key-store.js';
 import { createInstanceStore } from './stores/instance-store.js';
 import { createProjectStore } from './stores/project-store.js';
+import { createProviderCredentialStore } from './stores/provider-credential-store.js';
 import { createStorageContext } from './stores/storage-context.js';
+import { createTraceStore } from './stores/trace-store.js';
 
 /** Where to keep the data. */
 export interface StorageOptions {
@@ -60,6 +62,8 @@ export function openStorage(options: StorageOptions): Storage {
       projects: createProjectStore(context),
       apiKeys: createApiKeyStore(context),
       instance: createInstanceStore(context),
+      traces: createTraceStore(context),
+      providerCredentials: createProviderCredentialStore(context),
     };
   };
   let closed: Promise<void> | undefined;

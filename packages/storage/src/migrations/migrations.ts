@@ -1,5 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-projects-and-api-keys.js';
+import * as m0002 from './0002-traces-and-spans.js';
+import * as m0003 from './0003-provider-credentials.js';
 
 /**
  * Every migration, by number. Listed statically (not read from a folder) so the built package
@@ -7,4 +9,6 @@ import * as m0001 from './0001-projects-and-api-keys.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001-projects-and-api-keys': m0001,
+  '0002-traces-and-spans': m0002,
+  '0003-provider-credentials': m0003,
 };
