@@ -9,8 +9,8 @@ export interface PackageRule {
   allowed: string[];
   /** No `node:*` (or bare Node built-in) imports outside tests: it must run in browsers. */
   browserSafe: boolean;
-  /** Workspace packages it may import only from these files (relative to the package's src). */
-  onlyFrom?: { packages: string[]; files: string[] };
+  /** Workspace packages it may import only from these files or folders (relative to the package's src). */
+  onlyFrom?: { packages: string[]; files: string[]; folders?: string[] };
 }
 
 /** The package rules of ARCHITECTURE.md, as data. */
@@ -23,7 +23,11 @@ export const packageRules: Record<string, PackageRule> = {
   '@flywheel/server': {
     allowed: ['@flywheel/spec', '@flywheel/core', '@flywheel/storage', '@flywheel/providers'],
     browserSafe: false,
-    onlyFrom: { packages: ['@flywheel/storage', '@flywheel/providers'], files: ['main.ts'] },
+    onlyFrom: {
+      packages: ['@flywheel/storage', '@flywheel/providers'],
+      files: ['main.ts'],
+      folders: ['main/'],
+    },
   },
   '@flywheel/cli': {
     allowed: [
@@ -129,7 +133,11 @@ export function checkDependencyRules(
             );
             continue;
           }
-          if (rule.onlyFrom?.packages.includes(name) && !isTest && !rule.onlyFrom.files.includes(localPath)) {
+          const inCompositionRoot =
+            rule.onlyFrom !== undefined &&
+            (rule.onlyFrom.files.includes(localPath) ||
+              (rule.onlyFrom.folders ?? []).some((folder) => localPath.startsWith(folder)));
+          if (rule.onlyFrom?.packages.includes(name) && !isTest && !inCompositionRoot) {
             fail(
               'main-only',
               `${pkg.name} may import ${name} only in ${rule.onlyFrom.files.join(', ')} (the composition root)`,

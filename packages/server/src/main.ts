@@ -1,6 +1,8 @@
 import { type BootstrapResult, bootstrapInstance, createApiKeyService } from '@flywheel/core';
 import { openStorage } from '@flywheel/storage';
+import { pino } from 'pino';
 import { createApp } from './app/create-app.js';
+import { buildGateway } from './main/build-gateway.js';
 import { createHmacKeyHasher } from './secrets/hmac-key-hasher.js';
 import { resolveServerSecret } from './secrets/server-secret.js';
 import type { Settings } from './settings/settings.js';
@@ -36,6 +38,7 @@ export async function startFlywheel(
 ): Promise<RunningFlywheel> {
   const print = options.print ?? ((text: string) => process.stdout.write(text));
   const storage = openStorage({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+  let closeGateway: (() => Promise<void>) | undefined;
   try {
     await storage.migrate();
     const secret = resolveServerSecret({ secret: settings.secret, dataDir: settings.dataDir });
@@ -48,12 +51,17 @@ export async function startFlywheel(
       apiKeys,
       ...(settings.bootstrapKey === undefined ? {} : { bootstrapKey: settings.bootstrapKey }),
     });
+    const logger = pino({ level: settings.logLevel, redact: ['req.headers.authorization'] });
+    const built = buildGateway(settings, storage.stores, logger);
+    closeGateway = built.close;
     const app = createApp({
       stores: storage.stores,
       apiKeys,
       version: flywheelVersion,
       bodyLimitBytes: settings.bodyLimitBytes,
-      logger: { level: settings.logLevel, redact: ['req.headers.authorization'] },
+      logger,
+      gateway: built.gateway,
+      providerCredentials: built.providerCredentials,
     });
     if (bootstrap === undefined && settings.bootstrapKey !== undefined) {
       await apiKeys
@@ -86,6 +94,8 @@ export async function startFlywheel(
         closing ??= (async () => {
           try {
             await app.close();
+            // After the last request: every trace of an answered call is written before the database closes.
+            await built.close();
           } finally {
             await storage.close();
           }
@@ -94,6 +104,7 @@ export async function startFlywheel(
       },
     };
   } catch (error) {
+    await closeGateway?.().catch(() => undefined);
     await storage.close();
     throw error;
   }

@@ -1,17 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { FlywheelError } from '@flywheel/spec';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
+import { registerChatCompletionsRoute } from '../gateway/chat-completions-route.js';
+import { registerEmbeddingsRoute } from '../gateway/embeddings-route.js';
+import { registerModelsRoute } from '../gateway/models-route.js';
+import { toOpenAIError } from '../gateway/openai-error.js';
 import { registerApiKeyRoutes } from '../routes/api-key-routes.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
 import { registerProjectRoutes } from '../routes/project-routes.js';
+import { registerProviderRoutes } from '../routes/provider-routes.js';
 import type { AppDeps } from './app-deps.js';
-import { type AuthContext, authenticate } from './authenticate.js';
+import { type AuthContext, authenticate, requireScope } from './authenticate.js';
 import { sendRestError, toFlywheelError } from './rest-errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The verified caller; set on every `/api/*` request before its handler runs. */
+    /** The verified caller; set on every `/api/*` and `/v1/*` request before its handler runs. */
     auth: AuthContext;
+    /** When the request arrived (performance.now()), for `x-flywheel-overhead-ms`. */
+    arrivedAt: number;
   }
 }
 
@@ -47,6 +60,8 @@ export function createApp(deps: AppDeps): FastifyInstance {
   app.removeContentTypeParser('text/plain');
 
   app.decorateRequest('auth', undefined as unknown as AuthContext);
+  app.decorateRequest('arrivedAt', 0);
+  app.decorateRequest('gatewayUpstreamMs', 0);
 
   let closing = false;
   app.addHook('preClose', async () => {
@@ -54,6 +69,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   });
 
   app.addHook('onRequest', async (request, reply) => {
+    request.arrivedAt = performance.now();
     reply.header('x-request-id', request.id);
     if (closing) {
       reply.header('connection', 'close');
@@ -62,34 +78,65 @@ export function createApp(deps: AppDeps): FastifyInstance {
       });
     }
     // Decided by the matched route pattern, not the raw URL, so no spelling of a path
-    // (percent-encoding, case, slashes) reaches an /api handler without a verified key.
-    if (request.routeOptions.url?.startsWith('/api/'))
+    // (percent-encoding, case, slashes) reaches an /api or /v1 handler without a verified key.
+    const pattern = request.routeOptions.url;
+    if (pattern?.startsWith('/api/')) {
       request.auth = await authenticate(request, deps.apiKeys);
+    } else if (pattern?.startsWith('/v1/')) {
+      request.auth = await authenticate(request, deps.apiKeys);
+      requireScope(request.auth, 'gateway');
+    }
   });
 
   app.setErrorHandler((error, request, reply) => {
     const flywheelError = toFlywheelError(error, bodyLimitBytes);
-    if (flywheelError.status >= 500) {
+    // Unexpected failures are errors; provider and storage trouble is expected weather (and traced).
+    if (flywheelError.code === 'internal_error') {
       request.log.error(
         { err: flywheelError.cause ?? error, code: flywheelError.code },
         flywheelError.message,
       );
+    } else if (flywheelError.status >= 500) {
+      request.log.warn({ code: flywheelError.code }, flywheelError.message);
     }
-    return sendRestError(request, reply, flywheelError);
+    return isGatewayRequest(request.url)
+      ? sendGatewayError(request, reply, flywheelError)
+      : sendRestError(request, reply, flywheelError);
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendRestError(
-      request,
-      reply,
-      new FlywheelError('route_not_found', `No endpoint ${request.method} ${request.url.split('?')[0]}.`),
-    ),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const error = new FlywheelError(
+      'route_not_found',
+      `No endpoint ${request.method} ${request.url.split('?')[0]}.`,
+    );
+    return isGatewayRequest(request.url)
+      ? sendGatewayError(request, reply, error)
+      : sendRestError(request, reply, error);
+  });
 
   registerHealthRoutes(app, deps);
   registerProjectRoutes(app, deps);
   registerApiKeyRoutes(app, deps);
+  if (deps.providerCredentials) registerProviderRoutes(app, deps, deps.providerCredentials);
+  if (deps.gateway) {
+    registerChatCompletionsRoute(app, deps.gateway);
+    registerEmbeddingsRoute(app, deps.gateway);
+    registerModelsRoute(app, deps.gateway);
+  }
   return app;
+}
+
+function isGatewayRequest(url: string): boolean {
+  return url.startsWith('/v1/');
+}
+
+/** `/v1/*` errors use OpenAI's shape and carry `x-flywheel-overhead-ms` like every gateway answer. */
+function sendGatewayError(request: FastifyRequest, reply: FastifyReply, error: FlywheelError) {
+  const { status, body } = toOpenAIError(error);
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+  const spent = request.arrivedAt > 0 ? performance.now() - request.arrivedAt - request.gatewayUpstreamMs : 0;
+  reply.header('x-flywheel-overhead-ms', Math.max(0, spent).toFixed(3));
+  return reply.status(status).send(body);
 }
 
 function isLoggerInstance(logger: AppDeps['logger']): logger is FastifyBaseLogger {

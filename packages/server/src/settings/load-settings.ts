@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { FlywheelError } from '@flywheel/spec';
 import { parseDocument } from 'yaml';
+import { parseGatewayConfig } from './gateway-config.js';
 import { type SettingDefinition, type SettingName, settingDefinitions } from './setting-definitions.js';
+import type { SettingProblem as Problem } from './setting-problem.js';
 import type { Settings } from './settings.js';
 
 /** Where settings come from. */
@@ -17,12 +19,6 @@ export interface SettingSources {
 
 /** The name of the config file looked for in the working folder. */
 export const defaultConfigFileName = 'flywheel.config.yaml';
-
-interface Problem {
-  setting: string;
-  source: string;
-  message: string;
-}
 
 /**
  * Reads every setting once: flag, then environment variable, then `flywheel.config.yaml`
@@ -72,6 +68,12 @@ export function loadSettings(sources: SettingSources = {}): Settings {
     }
   }
 
+  const gateway = parseGatewayConfig(
+    { models: file.get('models'), prices: file.get('prices'), gateway: file.get('gateway') },
+    configPath ?? defaultConfigFileName,
+    problems,
+  );
+
   if (problems.length > 0) {
     throw new FlywheelError(
       'invalid_setting',
@@ -86,9 +88,10 @@ export function loadSettings(sources: SettingSources = {}): Settings {
   const dataDir = values.dataDir as string;
   const base = origins.dataDir === 'file' && configPath ? dirname(configPath) : cwd;
   return {
-    ...(values as Omit<Settings, 'configPath'>),
+    ...(values as Omit<Settings, 'configPath' | 'gateway'>),
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(base, dataDir),
     configPath,
+    gateway,
   };
 }
 
@@ -141,8 +144,12 @@ function readConfigFile(
   const root: unknown = document.toJS();
   if (root === null || root === undefined) return flat;
   const allowed = fileKeys();
-  const allowedList = [...allowed].join(', ');
+  const allowedList = [...allowed, ...structuredSections].join(', ');
   const visit = (value: unknown, prefix: string) => {
+    if (structuredSections.includes(prefix)) {
+      flat.set(prefix, interpolateDeep(value, prefix, path, env, problems));
+      return;
+    }
     if (
       value !== null &&
       typeof value === 'object' &&
@@ -174,6 +181,30 @@ function readConfigFile(
   }
   visit(root, '');
   return flat;
+}
+
+/** Config sections read whole (lists and maps) and validated by their own schema. */
+const structuredSections = ['models', 'prices', 'gateway'];
+
+function interpolateDeep(
+  value: unknown,
+  key: string,
+  path: string,
+  env: Readonly<Record<string, string | undefined>>,
+  problems: Problem[],
+): unknown {
+  if (typeof value === 'string') return interpolate(value, key, path, env, problems);
+  if (Array.isArray(value))
+    return value.map((item, index) => interpolateDeep(item, `${key}[${index}]`, path, env, problems));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([name, child]) => [
+        name,
+        interpolateDeep(child, `${key}.${name}`, path, env, problems),
+      ]),
+    );
+  }
+  return value;
 }
 
 function interpolate(

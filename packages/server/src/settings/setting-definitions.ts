@@ -101,6 +101,27 @@ export const settingDefinitions = {
     parse: optional(text(isApiKeyFormat)),
     defaultValue: undefined,
   } satisfies SettingDefinition<string | undefined>,
+  encryptionKey: {
+    env: 'FLYWHEEL_ENCRYPTION_KEY',
+    allowed: '32 random bytes as 64 hex characters or base64 (make one with: openssl rand -base64 32)',
+    secret: true,
+    parse: optional(
+      text((value) => /^[0-9a-fA-F]{64}$/.test(value) || /^[A-Za-z0-9+/_-]{43}=?$/.test(value)),
+    ),
+    defaultValue: undefined,
+  } satisfies SettingDefinition<string | undefined>,
+  allowedHosts: {
+    env: 'FLYWHEEL_ALLOWED_HOSTS',
+    file: 'allowed_hosts',
+    allowed: 'a comma-separated list of hosts or host:port, e.g. localhost:11434,ollama.internal',
+    parse: (raw: unknown): SettingParse<string[]> => {
+      const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : undefined;
+      if (!items?.every((item) => typeof item === 'string')) return invalid;
+      const hosts = (items as string[]).map((item) => item.trim()).filter(Boolean);
+      return hosts.every((host) => /^[A-Za-z0-9.:[\]_-]+$/.test(host)) ? ok(hosts) : invalid;
+    },
+    defaultValue: [] as string[],
+  } satisfies SettingDefinition<string[]>,
   logLevel: {
     flag: 'log-level',
     env: 'FLYWHEEL_LOG_LEVEL',

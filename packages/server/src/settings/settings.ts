@@ -1,3 +1,5 @@
+import type { GatewayConfig } from './gateway-config.js';
+
 /** Everything the server and CLI read from flags, the environment and the config file. */
 export interface Settings {
   /** Interface to listen on (default `127.0.0.1`). */
@@ -18,6 +20,12 @@ export interface Settings {
   bodyLimitBytes: number;
   /** The config file that was read, if any. */
   configPath: string | undefined;
+  /** Key that encrypts provider secrets stored through the API (32 bytes, base64 or hex). */
+  encryptionKey: string | undefined;
+  /** Hosts (or host:port) that provider base URLs set through the API may reach although private. */
+  allowedHosts: string[];
+  /** Model routes, prices and gateway options from the config file. */
+  gateway: GatewayConfig;
 }
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

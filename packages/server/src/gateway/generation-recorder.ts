@@ -1,0 +1,141 @@
+import {
+  type Attempt,
+  computeCost,
+  estimateChatUsage,
+  newId,
+  type SpanRecord,
+  type TokenUsage,
+  type TraceRecord,
+} from '@flywheel/core';
+import type { ChatMessage } from '@flywheel/spec';
+import type { GatewayDeps } from './gateway-deps.js';
+
+/** Everything known about one gateway call once it is over. */
+export interface GenerationFacts {
+  projectId: string;
+  traceId: string;
+  requestId: string;
+  operation: 'chat' | 'embeddings';
+  alias: string;
+  route: string | undefined;
+  targetId: string | undefined;
+  provider: string | undefined;
+  model: string | undefined;
+  startedAt: Date;
+  durationMs: number;
+  firstTokenMs: number | undefined;
+  overheadMs: number | undefined;
+  httpStatus: number;
+  stream: boolean;
+  cache: 'hit' | 'miss' | undefined;
+  attempts: Attempt[];
+  request: Record<string, unknown>;
+  /** The answer (message or partial output) for the trace. */
+  output: unknown;
+  outputText: string;
+  usage: TokenUsage | undefined;
+  error: { code: string; message: string } | undefined;
+  ignoredFields: string[];
+  userId: string | undefined;
+  sessionId: string | undefined;
+}
+
+/**
+ * Turns a finished call into a trace with one generation span and queues it. Runs after the
+ * answer went out; when the provider reported no usage, tokens are counted with a tokenizer and
+ * marked estimated; cost stays null (unknown) when no price applies.
+ */
+export async function recordGeneration(deps: GatewayDeps, facts: GenerationFacts): Promise<void> {
+  let usage = facts.usage;
+  if (
+    !usage &&
+    facts.operation === 'chat' &&
+    facts.model &&
+    facts.httpStatus < 500 &&
+    facts.cache !== 'hit'
+  ) {
+    usage = await estimateChatUsage({
+      model: facts.model,
+      messages: (facts.request.messages as ChatMessage[] | undefined) ?? [],
+      outputText: facts.outputText,
+    }).catch(() => undefined);
+  }
+  // A cache hit sends nothing upstream, so it costs nothing.
+  const cost =
+    facts.cache === 'hit'
+      ? 0
+      : facts.provider && facts.model
+        ? computeCost(usage, { provider: facts.provider, model: facts.model }, facts.startedAt, deps.prices)
+            .total
+        : null;
+  const endTime = new Date(facts.startedAt.getTime() + facts.durationMs).toISOString();
+  const status = facts.error ? 'error' : 'ok';
+  const input = capPayload(facts.request, deps.traceMaxPayloadBytes);
+  const output = capPayload(facts.output, deps.traceMaxPayloadBytes);
+  const span: SpanRecord = {
+    id: newId('span'),
+    projectId: facts.projectId,
+    traceId: facts.traceId,
+    parentId: null,
+    kind: 'generation',
+    name: `${facts.operation} ${facts.alias}`,
+    startTime: facts.startedAt.toISOString(),
+    endTime,
+    durationMs: round(facts.durationMs),
+    status,
+    statusMessage: facts.error?.message ?? null,
+    input: input.value,
+    output: output.value,
+    model: facts.model ?? null,
+    provider: facts.provider ?? null,
+    usage: usage ?? null,
+    cost,
+    timeToFirstTokenMs: facts.firstTokenMs === undefined ? null : round(facts.firstTokenMs),
+    attributes: {
+      'gateway.alias': facts.alias,
+      'gateway.route': facts.route ?? null,
+      'gateway.target': facts.targetId ?? null,
+      'gateway.attempts': facts.attempts.map((attempt) => ({
+        ...attempt,
+        startedAtMs: round(attempt.startedAtMs),
+        durationMs: round(attempt.durationMs),
+      })),
+      'gateway.overhead_ms': facts.overheadMs === undefined ? null : round(facts.overheadMs),
+      'gateway.cache': facts.cache ?? null,
+      'gateway.ignored_fields': facts.ignoredFields,
+      'http.status': facts.httpStatus,
+      'request.id': facts.requestId,
+      stream: facts.stream,
+      ...(facts.error ? { 'error.code': facts.error.code } : {}),
+      ...(input.truncated ? { 'input.truncated': true } : {}),
+      ...(output.truncated ? { 'output.truncated': true } : {}),
+    },
+  };
+  const trace: TraceRecord = {
+    id: facts.traceId,
+    projectId: facts.projectId,
+    name: span.name,
+    startTime: span.startTime,
+    endTime,
+    status,
+    userId: facts.userId ?? null,
+    sessionId: facts.sessionId ?? null,
+    tags: ['gateway'],
+    metadata: {},
+    environment: null,
+    release: null,
+    input: input.value,
+    output: output.value,
+  };
+  deps.sink.add({ projectId: facts.projectId, trace, spans: [span] });
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/** A payload as stored: whole up to the cap, else its first bytes as a string, flagged. */
+export function capPayload(value: unknown, maxBytes: number): { value: unknown; truncated: boolean } {
+  if (value === undefined) return { value: null, truncated: false };
+  const text = JSON.stringify(value);
+  if (text === undefined || text.length <= maxBytes) return { value: value ?? null, truncated: false };
+  return { value: { truncated: true, preview: text.slice(0, maxBytes) }, truncated: true };
+}

@@ -1,0 +1,40 @@
+import { FlywheelError, type OpenAIErrorBody, UpstreamError } from '@flywheel/spec';
+
+/** The OpenAI error `type` for a status, as OpenAI's own API uses them. */
+function typeForStatus(status: number): string {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status >= 500) return 'api_error';
+  return 'invalid_request_error';
+}
+
+/**
+ * How `/v1/*` answers an error: the OpenAI error shape, so OpenAI clients surface it as they
+ * would OpenAI's own. A provider's 4xx goes back with the provider's status and message; our
+ * own errors carry Flywheel's stable code in `code`.
+ */
+export function toOpenAIError(error: FlywheelError): { status: number; body: OpenAIErrorBody } {
+  if (
+    UpstreamError.isUpstream(error) &&
+    error.upstreamStatus !== undefined &&
+    error.upstreamStatus < 500 &&
+    error.upstreamStatus !== 429
+  ) {
+    const upstream = error.upstreamBody as OpenAIErrorBody | undefined;
+    if (upstream?.error) return { status: error.upstreamStatus, body: upstream };
+  }
+  const param =
+    error.code === 'validation_failed'
+      ? ((error.details as { param?: string } | undefined)?.param ?? null)
+      : null;
+  return {
+    status: error.status,
+    body: { error: { message: error.message, type: typeForStatus(error.status), code: error.code, param } },
+  };
+}
+
+/** An error for a bad gateway request, naming the parameter like OpenAI does. */
+export function invalidParameter(param: string, message: string): FlywheelError {
+  return new FlywheelError('validation_failed', message, { details: { param } });
+}

@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import {
+  createBatchingSink,
+  createGatewayEngine,
+  createMemoryResponseCache,
+  createPriceTable,
+  defaultPrices,
+  type ModelRoute,
+  type RouteTarget,
+  type Stores,
+} from '@flywheel/core';
+import { checkOutboundUrl, createUndiciTransport, type HttpTransport } from '@flywheel/providers';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ProviderCredentialDeps } from '../app/app-deps.js';
+import type { GatewayDeps, TraceWrite } from '../gateway/gateway-deps.js';
+import { createSecretBox, parseEncryptionKey } from '../secrets/secret-box.js';
+import type { Settings } from '../settings/settings.js';
+import { createCredentialModels } from './credential-models.js';
+import { createLanguageModel } from './language-model-factory.js';
+
+/** The gateway and its parts, built from settings; `close()` flushes traces and frees sockets. */
+export interface BuiltGateway {
+  gateway: GatewayDeps;
+  providerCredentials: ProviderCredentialDeps;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the gateway from the config file's `models`: one keep-alive pool per configured target
+ * (config targets are the operator's own and are trusted), stored credentials resolved per
+ * project, the response cache, the price table and the batching trace writer.
+ */
+export function buildGateway(
+  settings: Settings,
+  stores: Stores,
+  logger: FastifyBaseLogger | undefined,
+): BuiltGateway {
+  const policy = { allowedHosts: settings.allowedHosts };
+  const secretBox =
+    settings.encryptionKey === undefined
+      ? undefined
+      : createSecretBox(parseEncryptionKey(settings.encryptionKey));
+  const credentialModels = createCredentialModels({ stores, secretBox, policy });
+  const transports: HttpTransport[] = [];
+
+  const routes = new Map<string, ModelRoute>();
+  for (const model of settings.gateway.models) {
+    const targets: RouteTarget[] = model.targets.map((target, index) => {
+      const base = {
+        id: `${model.name}#${index}`,
+        provider: target.provider,
+        modelId: target.model,
+        weight: target.weight,
+      };
+      if (target.credential !== undefined) {
+        return {
+          ...base,
+          resolve: (projectId: string) =>
+            credentialModels.resolve(projectId, target, model.timeouts.connectMs),
+        };
+      }
+      const transport = createUndiciTransport({ connectTimeoutMs: model.timeouts.connectMs });
+      transports.push(transport);
+      const languageModel = createLanguageModel(
+        {
+          provider: target.provider,
+          model: target.model,
+          baseUrl: target.baseUrl,
+          apiKey: target.apiKey,
+          headers: target.headers,
+        },
+        transport,
+      );
+      return { ...base, resolve: async () => languageModel };
+    });
+    routes.set(model.name, {
+      name: model.name,
+      targets,
+      fallbacks: model.fallbacks,
+      retry: model.retry,
+      timeouts: model.timeouts,
+      ...(model.cache ? { cache: model.cache } : {}),
+      streamUsage: model.streamUsage,
+    });
+  }
+
+  const sink = createBatchingSink<TraceWrite>({
+    exportBatch: (batch) =>
+      stores.transaction(async (transaction) => {
+        const byProject = new Map<string, TraceWrite[]>();
+        for (const item of batch)
+          byProject.set(item.projectId, [...(byProject.get(item.projectId) ?? []), item]);
+        for (const [projectId, items] of byProject) {
+          await transaction.traces.writeBatch(projectId, {
+            traces: items.map((item) => item.trace),
+            spans: items.flatMap((item) => item.spans),
+          });
+        }
+      }),
+    onExportError: (error, batch) =>
+      logger?.error({ err: error, lost: batch.length }, 'gateway traces could not be written'),
+  });
+
+  return {
+    gateway: {
+      engine: createGatewayEngine({ routes, breaker: settings.gateway.breaker }),
+      cache: createMemoryResponseCache({ maxBytes: settings.gateway.cache.maxBytes }),
+      cacheDefaultTtlSeconds: settings.gateway.cache.defaultTtlSeconds,
+      sink,
+      prices: createPriceTable(defaultPrices, settings.gateway.prices),
+      traceMaxPayloadBytes: settings.gateway.traceMaxPayloadBytes,
+      hashKey: (text) => createHash('sha256').update(text).digest('hex'),
+    },
+    providerCredentials: {
+      secretBox,
+      checkUrl: (url) => checkOutboundUrl(url, policy),
+      onChange: (projectId) => credentialModels.invalidate(projectId),
+    },
+    async close() {
+      await sink.shutdown();
+      await credentialModels.close();
+      await Promise.all(transports.map((transport) => transport.close().catch(() => undefined)));
+    },
+  };
+}
