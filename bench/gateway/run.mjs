@@ -1,0 +1,310 @@
+#!/usr/bin/env node
+// One command, side by side: the fake upstream alone (direct), through Flywheel, through a bare undici
+// proxy and through Portkey's gateway. Prints numbers; asserts nothing (STYLE rule 21).
+// See README.md for the knobs and how to read the tables.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpuTimeMs, excerpt, installCleanup, pinSelf, runPinnedScript } from './lib/processes.mjs';
+import { fixed, machineFacts, markdownTable, ms, ratio, signedMs } from './lib/report.mjs';
+import { booleanSetting, integerSetting, listSetting } from './lib/settings.mjs';
+import { chatBody, chatPath, probe, startTarget, startUpstream, targetNames } from './lib/targets.mjs';
+import { ensureWrk, runWrk, writeWrkScript } from './lib/wrk.mjs';
+
+const modeNames = ['non-streaming', 'streaming'];
+
+function readSettings(env, argv) {
+  const quick = booleanSetting(env, argv, 'BENCH_QUICK', 'quick');
+  return {
+    quick,
+    forceBuild: booleanSetting(env, argv, 'BENCH_BUILD', 'build'),
+    seconds: integerSetting(env, 'BENCH_DURATION', quick ? 2 : 10, 1),
+    warmupSeconds: integerSetting(env, 'BENCH_WARMUP', quick ? 1 : 3, 0),
+    connections: listSetting(env, 'BENCH_CONNECTIONS', ['10', '50']).map(Number),
+    targets: listSetting(env, 'BENCH_TARGETS', targetNames, targetNames),
+    modes: listSetting(env, 'BENCH_MODES', modeNames, modeNames),
+    oneConnectionRequests: integerSetting(env, 'BENCH_ONE_CONNECTION_REQUESTS', quick ? 300 : 3000, 1),
+    serverCore: integerSetting(env, 'BENCH_SERVER_CORE', 0),
+    loadCore: integerSetting(env, 'BENCH_LOAD_CORE', 1),
+    wrkThreads: integerSetting(env, 'BENCH_WRK_THREADS', 1, 1),
+  };
+}
+
+const say = (line) => process.stdout.write(`${line}\n`);
+
+function runOneConnection({ core, url, headers, body, requests }) {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'lib', 'one-connection.mjs');
+  const options = { url, headers, body, requests, warmup: Math.max(20, Math.round(requests / 10)) };
+  return runPinnedScript({ core, script, options }).result;
+}
+
+async function measureCell({ settings, target, upstream, script, connections }) {
+  const url = `${target.origin}${chatPath}`;
+  const load = { url, script, connections, threads: settings.wrkThreads, core: settings.loadCore };
+  if (settings.warmupSeconds > 0) await runWrk({ ...load, seconds: settings.warmupSeconds });
+  const proxyBefore = target.pid ? cpuTimeMs(target.pid) : Number.NaN;
+  const upstreamBefore = cpuTimeMs(upstream.pid);
+  const report = await runWrk({ ...load, seconds: settings.seconds });
+  const proxyCpuMs = target.pid ? cpuTimeMs(target.pid) - proxyBefore : Number.NaN;
+  const upstreamCpuMs = cpuTimeMs(upstream.pid) - upstreamBefore;
+  return {
+    requestsPerSecond: report.requestsPerSecond,
+    p50Ms: report.p50Ms,
+    p99Ms: report.p99Ms,
+    requests: report.requests,
+    errors: report.non2xx + report.socketErrors,
+    proxyCpuMsPerRequest: proxyCpuMs / report.requests,
+    upstreamCpuMsPerRequest: upstreamCpuMs / report.requests,
+  };
+}
+
+async function measureTarget({ settings, name, upstream, tempDir }) {
+  const result = { modes: {} };
+  let target;
+  try {
+    target = await startTarget(name, {
+      upstream,
+      core: settings.serverCore,
+      tempDir,
+      forceBuild: settings.forceBuild,
+    });
+  } catch (error) {
+    result.unavailable = excerpt(error.message, 300);
+    say(`${name}: unavailable (${result.unavailable})`);
+    return result;
+  }
+  try {
+    for (const mode of settings.modes) {
+      const stream = mode === 'streaming';
+      const modeResult = { cells: {} };
+      result.modes[mode] = modeResult;
+      const problem = await probe(target, stream);
+      if (problem) {
+        modeResult.unavailable = problem;
+        say(`${name}: unavailable (${problem}) — skipping its ${mode} cells`);
+        continue;
+      }
+      const body = chatBody(target.model, stream);
+      const script = writeWrkScript(tempDir, `${name}-${mode}`, { body, headers: target.headers });
+      for (const connections of settings.connections) {
+        try {
+          const cell = await measureCell({ settings, target, upstream, script, connections });
+          modeResult.cells[connections] = cell;
+          say(
+            `${name} ${mode} c=${connections}: ${fixed(cell.requestsPerSecond, 0)} req/s, ` +
+              `p50 ${ms(cell.p50Ms)} ms, p99 ${ms(cell.p99Ms)} ms, ` +
+              `proxy CPU ${fixed(cell.proxyCpuMsPerRequest, 3)} ms/req, errors ${cell.errors}`,
+          );
+        } catch (error) {
+          modeResult.cells[connections] = { unavailable: excerpt(error.message, 200) };
+          say(`${name} ${mode} c=${connections}: failed (${error.message})`);
+        }
+      }
+      try {
+        modeResult.oneConnection = await runOneConnection({
+          core: settings.loadCore,
+          url: `${target.origin}${chatPath}`,
+          headers: target.headers,
+          body,
+          requests: settings.oneConnectionRequests,
+        });
+        const one = modeResult.oneConnection;
+        say(
+          `${name} ${mode} one connection: p50 end ${ms(one.endMs.p50)} ms, ` +
+            `first chunk ${ms(one.firstChunkMs.p50)} ms, errors ${one.errors}`,
+        );
+      } catch (error) {
+        modeResult.oneConnection = { unavailable: excerpt(error.message, 200) };
+        say(`${name} ${mode} one connection: failed (${error.message})`);
+      }
+    }
+  } finally {
+    await target.stop();
+  }
+  return result;
+}
+
+function throughputTable(settings, results) {
+  const rows = [];
+  for (const mode of settings.modes) {
+    for (const connections of settings.connections) {
+      const cellOf = (name) => {
+        const result = results[name];
+        if (!result) return undefined;
+        if (result.unavailable) return { unavailable: result.unavailable };
+        const modeResult = result.modes[mode];
+        if (modeResult?.unavailable) return { unavailable: modeResult.unavailable };
+        return modeResult?.cells[connections];
+      };
+      for (const name of settings.targets) {
+        const cell = cellOf(name);
+        if (!cell) continue;
+        if (cell.unavailable) {
+          const text = `unavailable: ${excerpt(cell.unavailable, 60)}`;
+          rows.push([mode, connections, name, text, ...Array(7).fill('')]);
+          continue;
+        }
+        const isFlywheel = name === 'flywheel';
+        rows.push([
+          mode,
+          connections,
+          name,
+          fixed(cell.requestsPerSecond, 0),
+          ms(cell.p50Ms),
+          ms(cell.p99Ms),
+          fixed(cell.proxyCpuMsPerRequest, 3),
+          fixed(cell.upstreamCpuMsPerRequest, 3),
+          String(cell.errors),
+          isFlywheel ? ratio(cell.requestsPerSecond, cellOf('bare')?.requestsPerSecond) : '',
+          isFlywheel ? ratio(cell.requestsPerSecond, cellOf('portkey')?.requestsPerSecond) : '',
+        ]);
+      }
+    }
+  }
+  return markdownTable(
+    [
+      'mode',
+      'conns',
+      'target',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'proxy CPU ms/req',
+      'upstream CPU ms/req',
+      'errors',
+      'flywheel ÷ bare (req/s)',
+      'flywheel ÷ portkey (req/s)',
+    ],
+    rows,
+  );
+}
+
+function oneConnectionTable(settings, results) {
+  const one = (name, mode) => {
+    const result = results[name];
+    if (!result || result.unavailable) return undefined;
+    const modeResult = result.modes[mode];
+    if (!modeResult || modeResult.unavailable) return undefined;
+    return modeResult.oneConnection?.unavailable ? undefined : modeResult.oneConnection;
+  };
+  const reason = (name) => {
+    const result = results[name];
+    if (result?.unavailable) return result.unavailable;
+    for (const mode of settings.modes) {
+      const modeResult = result?.modes[mode];
+      if (modeResult?.unavailable) return modeResult.unavailable;
+      if (modeResult?.oneConnection?.unavailable) return modeResult.oneConnection.unavailable;
+    }
+    return 'not measured';
+  };
+  const plain = (name) => one(name, 'non-streaming');
+  const streamed = (name) => one(name, 'streaming');
+  const added = (name, value, direct) => (name === 'direct' ? 'baseline' : signedMs(value - direct));
+  const rows = [];
+  for (const name of settings.targets) {
+    if (!plain(name) && !streamed(name)) {
+      rows.push([name, `unavailable: ${excerpt(reason(name), 60)}`, '', '', '', '', '']);
+      continue;
+    }
+    rows.push([
+      name,
+      ms(plain(name)?.endMs.p50),
+      added(name, plain(name)?.endMs.p50, plain('direct')?.endMs.p50),
+      ms(streamed(name)?.firstChunkMs.p50),
+      added(name, streamed(name)?.firstChunkMs.p50, streamed('direct')?.firstChunkMs.p50),
+      ms(streamed(name)?.endMs.p50),
+      added(name, streamed(name)?.endMs.p50, streamed('direct')?.endMs.p50),
+    ]);
+  }
+  return markdownTable(
+    [
+      'target',
+      'non-streaming p50 ms',
+      'added over direct ms',
+      'streaming first byte p50 ms',
+      'first byte added over direct ms',
+      'streaming end p50 ms',
+      'end added over direct ms',
+    ],
+    rows,
+  );
+}
+
+/** Every reason something was not measured, in full (the tables only have room for the start). */
+function unavailableNotes(settings, results) {
+  const notes = [];
+  for (const name of settings.targets) {
+    const result = results[name];
+    if (!result) continue;
+    if (result.unavailable) {
+      notes.push(`- ${name}: unavailable (${result.unavailable})`);
+      continue;
+    }
+    for (const mode of settings.modes) {
+      const modeResult = result.modes[mode];
+      if (modeResult?.unavailable) notes.push(`- ${name} ${mode}: unavailable (${modeResult.unavailable})`);
+      for (const [connections, cell] of Object.entries(modeResult?.cells ?? {})) {
+        if (cell.unavailable) notes.push(`- ${name} ${mode} c=${connections}: failed (${cell.unavailable})`);
+      }
+      if (modeResult?.oneConnection?.unavailable) {
+        notes.push(`- ${name} ${mode} one connection: failed (${modeResult.oneConnection.unavailable})`);
+      }
+    }
+  }
+  return notes;
+}
+
+async function main() {
+  const settings = readSettings(process.env, process.argv.slice(2));
+  installCleanup();
+  const facts = machineFacts();
+  const pinnedSelf = pinSelf(settings.loadCore);
+  const wrk = ensureWrk();
+  say('# Flywheel gateway benchmark');
+  say('');
+  say(`- node ${facts.node}, CPU ${facts.cpuModel}, ${facts.cores} cores, Linux ${facts.kernel}`);
+  say(
+    `- pinning: fake upstream and the proxy under test on core ${settings.serverCore} (taskset); ` +
+      `load generator (${wrk}, one-connection client${pinnedSelf ? ', this runner' : ''}) on core ${settings.loadCore}`,
+  );
+  say(
+    `- wrk: ${settings.wrkThreads} thread(s), ${settings.seconds} s per cell after ${settings.warmupSeconds} s warm-up` +
+      `${settings.quick ? ' (quick mode)' : ''}; one connection: ${settings.oneConnectionRequests} sequential requests`,
+  );
+  say('');
+
+  const tempDir = mkdtempSync(join(tmpdir(), 'flywheel-bench-'));
+  const results = {};
+  let upstream;
+  try {
+    upstream = await startUpstream({ core: settings.serverCore });
+    for (const name of settings.targets) {
+      results[name] = await measureTarget({ settings, name, upstream, tempDir });
+    }
+  } finally {
+    await upstream?.stop();
+    rmSync(tempDir, { recursive: true, force: true });
+  }
+
+  say('');
+  say(`## Throughput and latency (wrk, ${settings.seconds} s per cell)`);
+  say('');
+  say(throughputTable(settings, results));
+  say('');
+  say(`## One connection, sequential requests (p50 of ${settings.oneConnectionRequests})`);
+  say('');
+  say(oneConnectionTable(settings, results));
+  const notes = unavailableNotes(settings, results);
+  if (notes.length > 0) {
+    say('');
+    say('## Not measured');
+    say('');
+    for (const note of notes) say(note);
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`benchmark failed: ${error.stack ?? error}\n`);
+  process.exitCode = 1;
+});
