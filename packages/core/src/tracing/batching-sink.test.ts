@@ -31,6 +31,20 @@ describe('batching sink', () => {
     await sink.forceFlush();
   });
 
+  it('lets forceFlush resolve after its timer fires on a queue a flush already emptied', async () => {
+    const written: number[] = [];
+    const sink = createBatchingSink<number>({
+      exportBatch: async (batch) => void written.push(...batch),
+      scheduledDelayMs: 5,
+    });
+    sink.add(1);
+    await sink.forceFlush();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    sink.add(2);
+    await sink.forceFlush();
+    expect(written).toEqual([1, 2]);
+  });
+
   it('exports on a timer when the batch never fills', async () => {
     const batches: number[][] = [];
     const sink = createBatchingSink<number>({

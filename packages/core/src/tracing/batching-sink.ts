@@ -74,7 +74,12 @@ export function createBatchingSink<T>(options: BatchingSinkOptions<T>): Batching
 
   /** Exports until the queue is empty; one drain at a time. */
   function drain(): Promise<void> {
-    exporting ??= (async () => {
+    if (exporting) return exporting;
+    if (queue.length === 0) return Promise.resolve();
+    let current: Promise<void> | undefined;
+    current = (async () => {
+      // Yield first, so `exporting` is assigned before this body can finish and clear it.
+      await Promise.resolve();
       try {
         while (queue.length > 0) {
           const batch = queue.splice(0, maxBatchSize);
@@ -82,9 +87,10 @@ export function createBatchingSink<T>(options: BatchingSinkOptions<T>): Batching
           await exportOnce(batch);
         }
       } finally {
-        exporting = undefined;
+        if (exporting === current) exporting = undefined;
       }
     })();
+    exporting = current;
     return exporting;
   }
 

@@ -180,6 +180,8 @@ async function respond(
       for (let index = 0; index < chunks.length; index++) {
         if (behavior.stallAfter === index) return;
         if (behavior.resetAfter === index) {
+          // Let the chunks already written reach the client, then cut the connection.
+          await sleep(30);
           request.socket.destroy();
           return;
         }

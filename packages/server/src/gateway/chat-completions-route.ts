@@ -38,6 +38,7 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
       : body;
     const givenTraceId = header(request, 'x-flywheel-trace-id');
     const traceId = givenTraceId && traceIdPattern.test(givenTraceId) ? givenTraceId : newId('tr');
+    void reply.header('x-flywheel-trace-id', traceId);
 
     const cacheMode = parseCacheMode(request.headers['x-flywheel-cache']);
     const cacheTtlSeconds =

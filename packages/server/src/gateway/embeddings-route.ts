@@ -12,9 +12,11 @@ export function registerEmbeddingsRoute(app: FastifyInstance, gateway: GatewayDe
     const startedAt = new Date();
     const { body, ignoredFields } = checkEmbeddingRequest(request.body);
     const attempts: Attempt[] = [];
+    const traceId = newId('tr');
+    void reply.header('x-flywheel-trace-id', traceId);
     const base = {
       projectId: request.auth.projectId,
-      traceId: newId('tr'),
+      traceId,
       requestId: request.id,
       operation: 'embeddings' as const,
       alias: body.model,

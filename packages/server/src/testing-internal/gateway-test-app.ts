@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bootstrapInstance, createApiKeyService, type SpanRecord, type Stores } from '@flywheel/core';
+import { type FakeOpenAIServer, startFakeOpenAI } from '@flywheel/providers/testing';
+import { openStorage, type Storage } from '@flywheel/storage';
+import type { FastifyInstance } from 'fastify';
+import { createApp } from '../app/create-app.js';
+import { buildGateway } from '../main/build-gateway.js';
+import { createHmacKeyHasher } from '../secrets/hmac-key-hasher.js';
+import { loadSettings } from '../settings/load-settings.js';
+
+/** A listening Flywheel with its gateway pointed at fake upstreams, for end-to-end gateway tests. */
+export interface GatewayTestApp {
+  /** Base URL of Flywheel, e.g. http://127.0.0.1:PORT */
+  url: string;
+  /** An instance-admin key with every scope. */
+  key: string;
+  projectId: string;
+  /** The fake upstreams, by name (`primary`, `backup` unless told otherwise). */
+  fakes: Record<string, FakeOpenAIServer>;
+  app: FastifyInstance;
+  stores: Stores;
+  storage: Storage;
+  /** Waits until every finished call's trace is written. */
+  flushTraces(): Promise<void>;
+  /** The spans of a trace (see the `x-flywheel-trace-id` answer header), once written. */
+  spans(traceId: string): Promise<SpanRecord[]>;
+  close(): Promise<void>;
+}
+
+export const gatewayTestKey = `fw_sk_${'G'.repeat(43)}`;
+
+/**
+ * Starts fakes, writes a flywheel.config.yaml whose `{{name}}` placeholders become the fakes'
+ * URLs, and starts Flywheel on a free port with that config.
+ *
+ * @example
+ * const t = await startGatewayTestApp(`models:\n  - name: chat\n    targets:\n      - { provider: openai-compatible, model: m, base_url: "{{primary}}" }\n`);
+ */
+export async function startGatewayTestApp(
+  configYaml: string,
+  options: { fakes?: string[]; env?: Record<string, string> } = {},
+): Promise<GatewayTestApp> {
+  const fakes: Record<string, FakeOpenAIServer> = {};
+  for (const name of options.fakes ?? ['primary', 'backup']) fakes[name] = await startFakeOpenAI();
+  const dataDir = mkdtempSync(join(tmpdir(), 'flywheel-gateway-'));
+  const config = configYaml.replace(/\{\{(\w+)\}\}/g, (_match, name: string) => {
+    const fake = fakes[name];
+    if (!fake) throw new Error(`no fake named ${name}`);
+    return fake.url;
+  });
+  writeFileSync(join(dataDir, 'flywheel.config.yaml'), config);
+  const settings = loadSettings({
+    env: { FLYWHEEL_DATA_DIR: dataDir, FLYWHEEL_PORT: '0', FLYWHEEL_LOG_LEVEL: 'silent', ...options.env },
+    cwd: dataDir,
+  });
+  const storage = openStorage({ dataDir });
+  await storage.migrate();
+  const apiKeys = createApiKeyService({
+    stores: storage.stores,
+    hasher: createHmacKeyHasher('gateway-test-secret-0123456789abcdef'),
+  });
+  const bootstrap = await bootstrapInstance({
+    stores: storage.stores,
+    apiKeys,
+    bootstrapKey: gatewayTestKey,
+  });
+  const built = buildGateway(settings, storage.stores, undefined);
+  const app = createApp({
+    stores: storage.stores,
+    apiKeys,
+    version: 'test',
+    gateway: built.gateway,
+    providerCredentials: built.providerCredentials,
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    key: gatewayTestKey,
+    projectId: bootstrap!.project.id,
+    fakes,
+    app,
+    stores: storage.stores,
+    storage,
+    flushTraces: () => built.gateway.sink.forceFlush(),
+    async spans(traceId) {
+      await built.gateway.sink.forceFlush();
+      return storage.stores.traces.listSpans(bootstrap!.project.id, traceId);
+    },
+    async close() {
+      await app.close();
+      await built.close();
+      await storage.close();
+      await Promise.all(Object.values(fakes).map((fake) => fake.close()));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
