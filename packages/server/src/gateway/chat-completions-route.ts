@@ -20,6 +20,9 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
     const started = performance.now();
     const startedAt = new Date();
     const elapsed = () => performance.now() - started;
+    const givenTraceId = header(request, 'x-flywheel-trace-id');
+    const traceId = givenTraceId && traceIdPattern.test(givenTraceId) ? givenTraceId : newId('tr');
+    void reply.header('x-flywheel-trace-id', traceId);
     const { body, ignoredFields } = checkChatRequest(request.body);
     const alias = body.model;
     const route = gateway.engine.route(alias);
@@ -36,9 +39,6 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
     const upstreamBody = askForUsage
       ? { ...body, stream_options: { ...(body.stream_options ?? {}), include_usage: true } }
       : body;
-    const givenTraceId = header(request, 'x-flywheel-trace-id');
-    const traceId = givenTraceId && traceIdPattern.test(givenTraceId) ? givenTraceId : newId('tr');
-    void reply.header('x-flywheel-trace-id', traceId);
 
     const cacheMode = parseCacheMode(request.headers['x-flywheel-cache']);
     const cacheTtlSeconds =
@@ -177,6 +177,13 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
         cache: cacheKey ? 'miss' : undefined,
         output: message ?? null,
         outputText: typeof message?.content === 'string' ? message.content : '',
+        ...(message?.tool_calls
+          ? {
+              outputToolCalls: message.tool_calls
+                .map((call) => `${call.function?.name ?? ''}${call.function?.arguments ?? ''}`)
+                .join(''),
+            }
+          : {}),
         usage: usageFromOpenAI(completion.usage),
         error: undefined,
       });

@@ -12,7 +12,11 @@ export function registerEmbeddingsRoute(app: FastifyInstance, gateway: GatewayDe
     const startedAt = new Date();
     const { body, ignoredFields } = checkEmbeddingRequest(request.body);
     const attempts: Attempt[] = [];
-    const traceId = newId('tr');
+    const givenTraceId = request.headers['x-flywheel-trace-id'];
+    const traceId =
+      typeof givenTraceId === 'string' && /^[A-Za-z0-9_.:-]{1,128}$/.test(givenTraceId)
+        ? givenTraceId
+        : newId('tr');
     void reply.header('x-flywheel-trace-id', traceId);
     const base = {
       projectId: request.auth.projectId,

@@ -33,6 +33,8 @@ export interface GenerationFacts {
   /** The answer (message or partial output) for the trace. */
   output: unknown;
   outputText: string;
+  /** Tool-call names and arguments, counted with the output when usage is estimated. */
+  outputToolCalls?: string;
   usage: TokenUsage | undefined;
   error: { code: string; message: string } | undefined;
   ignoredFields: string[];
@@ -47,19 +49,18 @@ export interface GenerationFacts {
  */
 export async function recordGeneration(deps: GatewayDeps, facts: GenerationFacts): Promise<void> {
   let usage = facts.usage;
-  if (
-    !usage &&
-    facts.operation === 'chat' &&
-    facts.model &&
-    facts.httpStatus < 500 &&
-    facts.cache !== 'hit'
-  ) {
+  // Only answers that produced output are billed: a success, or a stream cut short (499 or a
+  // mid-stream failure with partial output). A refused request costs nothing.
+  const producedOutput = facts.httpStatus === 200 || facts.httpStatus === 499;
+  if (!usage && facts.operation === 'chat' && facts.model && producedOutput && facts.cache !== 'hit') {
     usage = await estimateChatUsage({
       model: facts.model,
       messages: (facts.request.messages as ChatMessage[] | undefined) ?? [],
       outputText: facts.outputText,
+      ...(facts.outputToolCalls ? { outputToolCalls: facts.outputToolCalls } : {}),
     }).catch(() => undefined);
   }
+
   // A cache hit sends nothing upstream, so it costs nothing.
   const cost =
     facts.cache === 'hit'
@@ -132,10 +133,16 @@ export async function recordGeneration(deps: GatewayDeps, facts: GenerationFacts
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
-/** A payload as stored: whole up to the cap, else its first bytes as a string, flagged. */
+/** A payload as stored: whole up to the cap (in UTF-8 bytes), else its first bytes as a string, flagged. */
 export function capPayload(value: unknown, maxBytes: number): { value: unknown; truncated: boolean } {
   if (value === undefined) return { value: null, truncated: false };
   const text = JSON.stringify(value);
-  if (text === undefined || text.length <= maxBytes) return { value: value ?? null, truncated: false };
-  return { value: { truncated: true, preview: text.slice(0, maxBytes) }, truncated: true };
+  if (text === undefined || Buffer.byteLength(text) <= maxBytes)
+    return { value: value ?? null, truncated: false };
+  // Cut at a byte boundary, then drop a partial trailing character.
+  const preview = Buffer.from(text)
+    .subarray(0, maxBytes)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
+  return { value: { truncated: true, preview }, truncated: true };
 }

@@ -15,14 +15,26 @@ function typeForStatus(status: number): string {
  * own errors carry Flywheel's stable code in `code`.
  */
 export function toOpenAIError(error: FlywheelError): { status: number; body: OpenAIErrorBody } {
-  if (
-    UpstreamError.isUpstream(error) &&
-    error.upstreamStatus !== undefined &&
-    error.upstreamStatus < 500 &&
-    error.upstreamStatus !== 429
-  ) {
+  if (UpstreamError.isUpstream(error) && error.upstreamStatus !== undefined) {
     const upstream = error.upstreamBody as OpenAIErrorBody | undefined;
-    if (upstream?.error) return { status: error.upstreamStatus, body: upstream };
+    const status = error.upstreamStatus;
+    if (status === 401 || status === 403) {
+      // The provider refused the gateway's own credentials: passing 401 on would tell the caller
+      // its Flywheel key is wrong. It is a configuration fault upstream, so 502, key text redacted.
+      const detail = redactKeys(upstream?.error?.message ?? `HTTP ${status}`);
+      return {
+        status: 502,
+        body: {
+          error: {
+            message: `The provider refused the gateway's credentials (${status}): ${detail}`,
+            type: 'api_error',
+            code: 'upstream_error',
+            param: null,
+          },
+        },
+      };
+    }
+    if (status >= 400 && status < 500 && status !== 429 && upstream?.error) return { status, body: upstream };
   }
   const param =
     error.code === 'validation_failed'
@@ -32,6 +44,11 @@ export function toOpenAIError(error: FlywheelError): { status: number; body: Ope
     status: error.status,
     body: { error: { message: error.message, type: typeForStatus(error.status), code: error.code, param } },
   };
+}
+
+/** Masks anything that looks like an API key in a provider's message. */
+function redactKeys(text: string): string {
+  return text.replace(/\b(sk|fw_sk|sk-ant|key)[-_][A-Za-z0-9*_-]{4,}/g, '[redacted key]');
 }
 
 /** An error for a bad gateway request, naming the parameter like OpenAI does. */

@@ -112,7 +112,7 @@ describe('G-2: 5xx under 200 concurrent requests', () => {
 });
 
 describe('G-3: client errors from the upstream', () => {
-  it.each([400, 401, 403, 404, 422])(
+  it.each([400, 404, 422])(
     'passes a %s on at once, with no retry and no fallback, in the OpenAI error shape',
     async (status) => {
       t = await startGatewayTestApp(config('{{primary}}'));
@@ -142,6 +142,51 @@ describe('G-3: client errors from the upstream', () => {
       expect(t.fakes.backup!.requests).toHaveLength(0);
     },
   );
+});
+
+describe("G-3: the provider refuses the gateway's own credentials", () => {
+  it.each([401, 403])(
+    'answers a %s as 502 with the key redacted, so the caller never thinks its own key is wrong',
+    async (status) => {
+      t = await startGatewayTestApp(config('{{primary}}'));
+      t.fakes.primary!.behave(() => ({
+        kind: 'json',
+        status,
+        body: {
+          error: {
+            message: 'Incorrect API key provided: sk-proj-abc1****wxyz.',
+            type: 'invalid_request_error',
+            code: 'invalid_api_key',
+            param: null,
+          },
+        },
+      }));
+      const response = await chat(t);
+      expect(response.status).toBe(502);
+      const { error } = await response.json();
+      expect(error).toMatchObject({ type: 'api_error', code: 'upstream_error' });
+      expect(error.message).toContain(`refused the gateway's credentials (${status})`);
+      expect(error.message).not.toContain('abc1');
+      expect(t.fakes.primary!.requests).toHaveLength(1);
+      expect(t.fakes.backup!.requests).toHaveLength(0);
+    },
+  );
+});
+
+describe('an upstream redirect', () => {
+  it("is never followed and never passed on as the client's status", async () => {
+    t = await startGatewayTestApp(config('{{primary}}'));
+    t.fakes.primary!.behave(() => ({
+      kind: 'json',
+      status: 307,
+      headers: { location: `${t!.fakes.backup!.url}/chat/completions` },
+      body: {},
+    }));
+    const response = await chat(t);
+    expect(response.status).toBe(502);
+    expect((await response.json()).error.code).toBe('upstream_error');
+    expect(t.fakes.backup!.requests).toHaveLength(0);
+  });
 });
 
 describe('G-5: an upstream that accepts no connection', () => {
