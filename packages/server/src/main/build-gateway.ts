@@ -10,6 +10,7 @@ import {
   type Stores,
 } from '@flywheel/core';
 import { checkOutboundUrl, createUndiciTransport, type HttpTransport } from '@flywheel/providers';
+import { createThreadedTraceWriter } from '@flywheel/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ProviderCredentialDeps } from '../app/app-deps.js';
 import type { GatewayDeps, TraceWrite } from '../gateway/gateway-deps.js';
@@ -84,19 +85,11 @@ export function buildGateway(
     });
   }
 
+  // Traces are committed on a writer thread with its own connection, so no commit (and its
+  // fsync) ever blocks the thread that answers requests.
+  const writer = createThreadedTraceWriter({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
   const sink = createBatchingSink<TraceWrite>({
-    exportBatch: (batch) =>
-      stores.transaction(async (transaction) => {
-        const byProject = new Map<string, TraceWrite[]>();
-        for (const item of batch)
-          byProject.set(item.projectId, [...(byProject.get(item.projectId) ?? []), item]);
-        for (const [projectId, items] of byProject) {
-          await transaction.traces.writeBatch(projectId, {
-            traces: items.map((item) => item.trace),
-            spans: items.flatMap((item) => item.spans),
-          });
-        }
-      }),
+    exportBatch: (batch) => writer.write(batch),
     onExportError: (error, batch) =>
       logger?.error({ err: error, lost: batch.length }, 'gateway traces could not be written'),
   });
@@ -118,6 +111,7 @@ export function buildGateway(
     },
     async close() {
       await sink.shutdown();
+      await writer.close();
       await credentialModels.close();
       await Promise.all(transports.map((transport) => transport.close().catch(() => undefined)));
     },

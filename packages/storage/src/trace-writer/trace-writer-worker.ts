@@ -1,0 +1,48 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { FlywheelError } from '@flywheel/spec';
+import { openStorage, type StorageOptions } from '../open-storage.js';
+import type { TraceWriteItem, WriterRequest, WriterResponse } from './trace-writer-protocol.js';
+
+// The writer thread: its own connection, so a commit (an fsync under synchronous=FULL) blocks
+// this thread only, never the one answering requests.
+const storage = openStorage(workerData as StorageOptions);
+const port = parentPort!;
+
+port.on('message', (request: WriterRequest) => {
+  void handle(request).then((response) => port.postMessage(response));
+});
+
+async function handle(request: WriterRequest): Promise<WriterResponse> {
+  try {
+    if (request.type === 'close') {
+      await storage.close();
+      return { id: request.id, ok: true };
+    }
+    await storage.stores.transaction(async (transaction) => {
+      for (const [projectId, items] of groupByProject(request.items)) {
+        await transaction.traces.writeBatch(projectId, {
+          traces: items.map((item) => item.trace),
+          spans: items.flatMap((item) => item.spans),
+        });
+      }
+    });
+    return { id: request.id, ok: true };
+  } catch (error) {
+    return {
+      id: request.id,
+      ok: false,
+      code: FlywheelError.is(error) ? error.code : undefined,
+      message: error instanceof Error ? error.message : String(error),
+    };
+  }
+}
+
+function groupByProject(items: TraceWriteItem[]): Map<string, TraceWriteItem[]> {
+  const groups = new Map<string, TraceWriteItem[]>();
+  for (const item of items) {
+    const group = groups.get(item.projectId);
+    if (group) group.push(item);
+    else groups.set(item.projectId, [item]);
+  }
+  return groups;
+}

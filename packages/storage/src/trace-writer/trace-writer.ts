@@ -1,0 +1,98 @@
+import { Worker } from 'node:worker_threads';
+import { type ErrorCode, FlywheelError, isErrorCode } from '@flywheel/spec';
+import type { StorageOptions } from '../open-storage.js';
+import type { TraceWriteItem, WriterRequest, WriterResponse } from './trace-writer-protocol.js';
+
+/** Writes traces off the request thread. */
+export interface TraceWriter {
+  /** Writes the items in one transaction; resolves once they are committed. */
+  write(items: TraceWriteItem[]): Promise<void>;
+  /** Finishes pending writes, closes the writer's connection and stops its thread; idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * A trace writer on a worker thread with its own database connection. better-sqlite3 is
+ * synchronous, so a batch commit on the main thread (with its fsync) would stall every request
+ * in flight; here it stalls only the writer.
+ *
+ * @example
+ * const writer = createThreadedTraceWriter({ dataDir: '.flywheel' });
+ * await writer.write([{ projectId, trace, spans: [span] }]);
+ */
+export function createThreadedTraceWriter(options: StorageOptions): TraceWriter {
+  const worker = new Worker(workerUrl(), {
+    workerData: { ...options, poolSize: 2 },
+    execArgv: withoutResolveConditions(process.execArgv),
+  });
+  // A forgotten writer must not keep the process alive; shutdown paths call close().
+  worker.unref();
+  const pending = new Map<number, { resolve(): void; reject(error: unknown): void }>();
+  let nextId = 1;
+  let failure: Error | undefined;
+  let closed: Promise<void> | undefined;
+
+  const failAll = (error: Error) => {
+    failure = error;
+    for (const waiter of pending.values()) waiter.reject(error);
+    pending.clear();
+  };
+  worker.on('message', (response: WriterResponse) => {
+    const waiter = pending.get(response.id);
+    if (!waiter) return;
+    pending.delete(response.id);
+    if (response.ok) waiter.resolve();
+    else
+      waiter.reject(
+        new FlywheelError(
+          isErrorCode(response.code) ? (response.code as ErrorCode) : 'internal_error',
+          response.message,
+        ),
+      );
+  });
+  worker.on('error', (error) => failAll(error));
+  worker.on('exit', (code) => failAll(new Error(`the trace writer thread stopped (exit code ${code})`)));
+
+  const send = (request: WithoutId<WriterRequest>): Promise<void> => {
+    if (failure) return Promise.reject(failure);
+    const id = nextId++;
+    return new Promise<void>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ ...request, id });
+    });
+  };
+
+  return {
+    write: (items) => send({ type: 'write', items }),
+    close() {
+      closed ??= (async () => {
+        await send({ type: 'close' }).catch(() => undefined);
+        await worker.terminate();
+      })();
+      return closed;
+    },
+  };
+}
+
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+/**
+ * The worker runs built JavaScript, so the test runner's `--conditions` (which point workspace
+ * packages at their TypeScript sources) must not reach it.
+ */
+function withoutResolveConditions(argv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index]!;
+    if (arg === '--conditions' || arg === '-C') index++;
+    else if (!arg.startsWith('--conditions=')) kept.push(arg);
+  }
+  return kept;
+}
+
+/** The built worker script; tests run from sources, so they use the build that `npm test` makes first. */
+function workerUrl(): URL {
+  return import.meta.url.endsWith('.ts')
+    ? new URL('../../dist/trace-writer/trace-writer-worker.js', import.meta.url)
+    : new URL('./trace-writer-worker.js', import.meta.url);
+}
