@@ -1,5 +1,6 @@
 export type { AppDeps } from './app/app-deps.js';
 export { createApp } from './app/create-app.js';
+export { toApiKeyBody, toProjectBody } from './routes/wire-format.js';
 export { createHmacKeyHasher } from './secrets/hmac-key-hasher.js';
 export type { ServerSecret } from './secrets/server-secret.js';
 export { resolveServerSecret } from './secrets/server-secret.js';

@@ -1,4 +1,5 @@
 import { formatApiKeyDisplay } from '@flywheel/core';
+import { toApiKeyBody } from '@flywheel/server';
 import { type ApiKeyScope, apiKeyScopes, FlywheelError } from '@flywheel/spec';
 import type { CommandDefinition } from '../command.js';
 import { withLocalInstance } from './local-instance.js';
@@ -93,15 +94,8 @@ export const keysListCommand: CommandDefinition = {
       const projectId = await instance.resolveProject(input.flags.project as string | undefined);
       const keys = await instance.apiKeys.list(projectId);
       if (input.flags.json) {
-        const rows = keys.map((key) => ({
-          id: key.id,
-          name: key.name,
-          display: formatApiKeyDisplay(key),
-          scopes: key.scopes,
-          instance_admin: key.instanceAdmin,
-          created_at: key.createdAt,
-          revoked_at: key.revokedAt,
-        }));
+        // The same shape as GET /api/keys, so scripts can switch between the CLI and the API.
+        const rows = keys.map(toApiKeyBody);
         io.stdout(`${JSON.stringify(rows)}\n`);
         return 0;
       }

@@ -8,7 +8,10 @@ import type { TraceWriteItem, WriterRequest, WriterResponse } from './trace-writ
 const storage = openStorage(workerData as StorageOptions);
 const port = parentPort!;
 
-port.on('message', (request: WriterRequest) => {
+const decoder = new TextDecoder();
+
+port.on('message', (message: Uint8Array) => {
+  const request = JSON.parse(decoder.decode(message)) as WriterRequest;
   void handle(request).then((response) => port.postMessage(response));
 });
 

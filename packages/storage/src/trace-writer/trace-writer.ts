@@ -58,7 +58,11 @@ export function createThreadedTraceWriter(options: StorageOptions): TraceWriter 
     const id = nextId++;
     return new Promise<void>((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker.postMessage({ ...request, id });
+      // The batch crosses threads as UTF-8 bytes whose buffer is transferred, not copied:
+      // structured-cloning the objects, or even one large string, cost the request thread
+      // ~50 ms per batch of 512 (measured with --cpu-prof).
+      const bytes = encoder.encode(JSON.stringify({ ...request, id }));
+      worker.postMessage(bytes, [bytes.buffer]);
     });
   };
 
@@ -73,6 +77,8 @@ export function createThreadedTraceWriter(options: StorageOptions): TraceWriter 
     },
   };
 }
+
+const encoder = new TextEncoder();
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
