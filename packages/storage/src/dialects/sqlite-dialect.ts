@@ -33,7 +33,7 @@ export function createSqliteDialect(options: SqliteDialectOptions): StorageDiale
   };
 }
 
-function translateSqliteError(error: unknown): unknown {
+export function translateSqliteError(error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return error;
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {

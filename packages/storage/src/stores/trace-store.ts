@@ -85,7 +85,7 @@ export function createTraceStore({ db, run }: StorageContext): TraceStore {
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 const parse = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
 
-function traceRow(projectId: string, trace: TraceRecord): Insertable<TracesTable> {
+export function traceRow(projectId: string, trace: TraceRecord): Insertable<TracesTable> {
   return {
     project_id: projectId,
     id: trace.id,
@@ -104,7 +104,7 @@ function traceRow(projectId: string, trace: TraceRecord): Insertable<TracesTable
   };
 }
 
-function spanRow(projectId: string, span: SpanRecord): Insertable<SpansTable> {
+export function spanRow(projectId: string, span: SpanRecord): Insertable<SpansTable> {
   return {
     project_id: projectId,
     id: span.id,

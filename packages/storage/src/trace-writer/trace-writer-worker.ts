@@ -1,11 +1,18 @@
+import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FlywheelError } from '@flywheel/spec';
+import { createSqliteTraceWrites } from '../dialects/sqlite-trace-writes.js';
 import { openStorage, type StorageOptions } from '../open-storage.js';
 import type { TraceWriteItem, WriterRequest, WriterResponse } from './trace-writer-protocol.js';
 
 // The writer thread: its own connection, so a commit (an fsync under synchronous=FULL) blocks
 // this thread only, never the one answering requests.
-const storage = openStorage(workerData as StorageOptions);
+const options = workerData as StorageOptions;
+const storage = openStorage(options);
+// On SQLite the writer owns its connection, so it can run prepared statements directly.
+const sqliteWrites = options.databaseUrl
+  ? undefined
+  : createSqliteTraceWrites(join(options.dataDir, 'flywheel.db'), options.busyTimeoutMs);
 const port = parentPort!;
 
 const decoder = new TextDecoder();
@@ -18,7 +25,12 @@ port.on('message', (message: Uint8Array) => {
 async function handle(request: WriterRequest): Promise<WriterResponse> {
   try {
     if (request.type === 'close') {
+      sqliteWrites?.close();
       await storage.close();
+      return { id: request.id, ok: true };
+    }
+    if (sqliteWrites) {
+      sqliteWrites.write(request.items);
       return { id: request.id, ok: true };
     }
     await storage.stores.transaction(async (transaction) => {
