@@ -140,7 +140,7 @@ export function checkDependencyRules(
           if (rule.onlyFrom?.packages.includes(name) && !isTest && !inCompositionRoot) {
             fail(
               'main-only',
-              `${pkg.name} may import ${name} only in ${rule.onlyFrom.files.join(', ')} (the composition root)`,
+              `${pkg.name} may import ${name} only in ${[...rule.onlyFrom.files, ...(rule.onlyFrom.folders ?? [])].join(', ')} (the composition root)`,
             );
             continue;
           }

@@ -44,9 +44,8 @@ export function captureChunk(capture: StreamCapture, chunk: ChatCompletionChunk,
         function: { name: call.function?.name ?? '', arguments: call.function?.arguments ?? '' },
       };
     } else if (existing.function) {
-      existing.function.name =
-        (existing.function.name ?? '') +
-        (call.function?.name && !existing.function.name ? call.function.name : '');
+      // Providers send the name once, in the call's first delta; later deltas add arguments.
+      if (!existing.function.name && call.function?.name) existing.function.name = call.function.name;
       existing.function.arguments = (existing.function.arguments ?? '') + (call.function?.arguments ?? '');
     }
   }

@@ -1,0 +1,61 @@
+import type { ChatCompletionChunk } from '@flywheel/spec';
+import { describe, expect, it } from 'vitest';
+import { captureChunk, isUsageOnlyChunk, newStreamCapture } from './stream-capture.js';
+
+const chunk = (
+  delta: ChatCompletionChunk['choices'][number]['delta'],
+  finish: string | null = null,
+): ChatCompletionChunk => ({
+  id: 'c',
+  object: 'chat.completion.chunk',
+  created: 0,
+  model: 'm',
+  choices: [{ index: 0, delta, finish_reason: finish }],
+});
+
+describe('stream capture', () => {
+  it('joins content deltas and records when the first token came', () => {
+    const capture = newStreamCapture();
+    captureChunk(capture, chunk({ role: 'assistant' }), 1);
+    captureChunk(capture, chunk({ content: 'Hel' }), 5);
+    captureChunk(capture, chunk({ content: 'lo' }, 'stop'), 9);
+    expect(capture).toMatchObject({ content: 'Hello', firstTokenMs: 5, finishReason: 'stop', model: 'm' });
+  });
+
+  it('assembles tool calls whose name comes once and whose arguments come in pieces', () => {
+    const capture = newStreamCapture();
+    captureChunk(
+      capture,
+      chunk({
+        tool_calls: [
+          { index: 0, id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '' } },
+        ],
+      }),
+      2,
+    );
+    captureChunk(capture, chunk({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }), 3);
+    captureChunk(capture, chunk({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }), 4);
+    captureChunk(
+      capture,
+      chunk(
+        { tool_calls: [{ index: 1, id: 'call_2', function: { name: 'time', arguments: '{}' } }] },
+        'tool_calls',
+      ),
+      5,
+    );
+    expect(capture.toolCalls).toEqual([
+      { id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"city":"Paris"}' } },
+      { id: 'call_2', type: 'function', function: { name: 'time', arguments: '{}' } },
+    ]);
+    expect(capture.firstTokenMs).toBe(2);
+  });
+
+  it('recognises the usage-only chunk and keeps its usage', () => {
+    const capture = newStreamCapture();
+    const usageChunk = { ...chunk({}), choices: [], usage: { prompt_tokens: 3, completion_tokens: 2 } };
+    expect(isUsageOnlyChunk(usageChunk)).toBe(true);
+    expect(isUsageOnlyChunk(chunk({ content: 'x' }))).toBe(false);
+    captureChunk(capture, usageChunk, 7);
+    expect(capture.usage).toEqual({ prompt_tokens: 3, completion_tokens: 2 });
+  });
+});
