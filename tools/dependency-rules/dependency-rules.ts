@@ -9,6 +9,11 @@ export interface PackageRule {
   allowed: string[];
   /** No `node:*` (or bare Node built-in) imports outside tests: it must run in browsers. */
   browserSafe: boolean;
+  /**
+   * Folders (relative to src) of a browser-safe package that only its Node entry point loads;
+   * they may use Node built-ins.
+   */
+  nodeOnlyFolders?: string[];
   /** Workspace packages it may import only from these files or folders (relative to the package's src). */
   onlyFrom?: { packages: string[]; files: string[]; folders?: string[] };
 }
@@ -19,7 +24,7 @@ export const packageRules: Record<string, PackageRule> = {
   '@flywheel/core': { allowed: ['@flywheel/spec'], browserSafe: true },
   '@flywheel/providers': { allowed: ['@flywheel/spec'], browserSafe: false },
   '@flywheel/storage': { allowed: ['@flywheel/spec', '@flywheel/core'], browserSafe: false },
-  '@flywheel/sdk': { allowed: ['@flywheel/spec'], browserSafe: true },
+  '@flywheel/sdk': { allowed: ['@flywheel/spec'], browserSafe: true, nodeOnlyFolders: ['node/'] },
   '@flywheel/server': {
     allowed: ['@flywheel/spec', '@flywheel/core', '@flywheel/storage', '@flywheel/providers'],
     browserSafe: false,
@@ -115,7 +120,8 @@ export function checkDependencyRules(
         }
         const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
         if (specifier.startsWith('node:') || builtins.has(bare.split('/')[0]!)) {
-          if (rule.browserSafe && !isTest)
+          const nodeOnly = (rule.nodeOnlyFolders ?? []).some((folder) => localPath.startsWith(folder));
+          if (rule.browserSafe && !isTest && !nodeOnly)
             fail('node-builtin', `${pkg.name} must run in browsers, so it may not use Node built-ins`);
           continue;
         }

@@ -38,12 +38,21 @@ export { defaultRetryPolicy, defaultTimeouts } from './gateway/model-route.js';
 export type { CachedResponse, MemoryResponseCacheOptions, ResponseCache } from './gateway/response-cache.js';
 export { createMemoryResponseCache, stableStringify } from './gateway/response-cache.js';
 export { newId } from './ids/new-id.js';
+export type { MetricsBucket, MetricsGroupBy, MetricsRow } from './metrics/group-metrics.js';
+export { groupMetrics } from './metrics/group-metrics.js';
+export type { LatencyHistogram } from './metrics/latency-histogram.js';
+export {
+  addToHistogram,
+  histogramPercentiles,
+  latencyBucket,
+  mergeHistogram,
+} from './metrics/latency-histogram.js';
 export type { ApiKeyStore } from './ports/api-key-store.js';
 export type { InstanceStore } from './ports/instance-store.js';
 export type { ProjectStore } from './ports/project-store.js';
 export type { ProviderCredentialStore } from './ports/provider-credential-store.js';
 export type { StoreSet, Stores } from './ports/stores.js';
-export type { TraceStore } from './ports/trace-store.js';
+export type { TraceQuery, TraceStore } from './ports/trace-store.js';
 export type { Project } from './projects/project.js';
 export type { ProviderCredential } from './providers/provider-credential.js';
 export type { ChatUsageEstimateInput, TokenizerEncoding } from './tokens/token-estimator.js';
@@ -54,6 +63,20 @@ export {
 } from './tokens/token-estimator.js';
 export type { TokenUsage } from './tokens/token-usage.js';
 export { usageFromOpenAI } from './tokens/token-usage.js';
+export type { RollupCell, TraceBatchAccess } from './tracing/apply-trace-batch.js';
+export { applyTraceBatch, rollupKey } from './tracing/apply-trace-batch.js';
 export type { BatchingSink, BatchingSinkOptions, BatchingSinkStats } from './tracing/batching-sink.js';
 export { createBatchingSink } from './tracing/batching-sink.js';
+export type { EventsToBatchOptions, IngestItemResult } from './tracing/ingest-events.js';
+export { capPayload, eventsToBatch, priceSpan } from './tracing/ingest-events.js';
+export type { IngestQueue, IngestQueueOptions, IngestQueueStats } from './tracing/ingest-queue.js';
+export { createIngestQueue } from './tracing/ingest-queue.js';
+export { emptyTrace, mergeSpan, mergeTrace } from './tracing/merge-records.js';
 export type { SpanKind, SpanRecord, SpanStatus, SpanUsage, TraceRecord } from './tracing/span.js';
+export type {
+  ScoreDataType,
+  ScoreRecord,
+  SpanPatch,
+  TracePatch,
+  TraceWriteBatch,
+} from './tracing/trace-patch.js';

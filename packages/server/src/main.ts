@@ -1,8 +1,15 @@
-import { type BootstrapResult, bootstrapInstance, createApiKeyService } from '@flywheel/core';
+import {
+  type BootstrapResult,
+  bootstrapInstance,
+  createApiKeyService,
+  createPriceTable,
+  defaultPrices,
+} from '@flywheel/core';
 import { openStorage } from '@flywheel/storage';
 import { pino } from 'pino';
 import { createApp } from './app/create-app.js';
-import { buildGateway } from './main/build-gateway.js';
+import { type BuiltGateway, buildGateway } from './main/build-gateway.js';
+import { type BuiltTracing, buildTracing } from './main/build-tracing.js';
 import { createHmacKeyHasher } from './secrets/hmac-key-hasher.js';
 import { resolveServerSecret } from './secrets/server-secret.js';
 import type { Settings } from './settings/settings.js';
@@ -38,7 +45,8 @@ export async function startFlywheel(
 ): Promise<RunningFlywheel> {
   const print = options.print ?? ((text: string) => process.stdout.write(text));
   const storage = openStorage({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
-  let closeGateway: (() => Promise<void>) | undefined;
+  let built: BuiltGateway | undefined;
+  let tracing: BuiltTracing | undefined;
   try {
     await storage.migrate();
     const secret = resolveServerSecret({ secret: settings.secret, dataDir: settings.dataDir });
@@ -52,16 +60,19 @@ export async function startFlywheel(
       ...(settings.bootstrapKey === undefined ? {} : { bootstrapKey: settings.bootstrapKey }),
     });
     const logger = pino({ level: settings.logLevel, redact: ['req.headers.authorization'] });
-    const built = buildGateway(settings, storage.stores, logger);
-    closeGateway = built.close;
+    const prices = createPriceTable(defaultPrices, settings.gateway.prices);
+    tracing = buildTracing(settings, storage.stores, prices, logger);
+    built = buildGateway(settings, storage.stores, { sink: tracing.gatewaySink, prices });
     const app = createApp({
       stores: storage.stores,
       apiKeys,
       version: flywheelVersion,
       bodyLimitBytes: settings.bodyLimitBytes,
       logger,
+      ingestBodyLimitBytes: settings.ingestBodyLimitBytes,
       gateway: built.gateway,
       providerCredentials: built.providerCredentials,
+      tracing: tracing.tracing,
     });
     if (bootstrap === undefined && settings.bootstrapKey !== undefined) {
       await apiKeys
@@ -95,7 +106,8 @@ export async function startFlywheel(
           try {
             await app.close();
             // After the last request: every trace of an answered call is written before the database closes.
-            await built.close();
+            await built?.close();
+            await tracing?.close();
           } finally {
             await storage.close();
           }
@@ -104,7 +116,8 @@ export async function startFlywheel(
       },
     };
   } catch (error) {
-    await closeGateway?.().catch(() => undefined);
+    await built?.close().catch(() => undefined);
+    await tracing?.close().catch(() => undefined);
     await storage.close();
     throw error;
   }

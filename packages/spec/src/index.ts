@@ -9,6 +9,37 @@ export {
 } from './api/api-keys.js';
 export type { HealthBody } from './api/common.js';
 export { healthSchema, listSchema } from './api/common.js';
+export type {
+  IngestEvent,
+  IngestEventType,
+  IngestRequest,
+  IngestResponseBody,
+  ScoreBody,
+  SpanBody,
+  TraceBody,
+  UsageBody,
+} from './api/ingest.js';
+export {
+  entityIdSchema,
+  ingestEventSchema,
+  ingestRequestSchema,
+  ingestResponseSchema,
+  isoTimeSchema,
+  jsonDepthExceeds,
+  jsonValueSchema,
+  maxIngestBatchItems,
+  maxJsonDepth,
+  promptRefSchema,
+  scoreBodySchema,
+  scoreDataTypeSchema,
+  scoreSourceSchema,
+  spanBodySchema,
+  spanKindSchema,
+  spanKinds,
+  spanStatusSchema,
+  traceBodySchema,
+  usageSchema,
+} from './api/ingest.js';
 export type { CreateProjectRequest, ProjectBody } from './api/projects.js';
 export { createProjectRequestSchema, projectSchema } from './api/projects.js';
 export type { CreateProviderCredentialRequest, ProviderCredentialBody } from './api/providers.js';
@@ -17,6 +48,30 @@ export {
   providerCredentialSchema,
   providerKindSchema,
 } from './api/providers.js';
+export type {
+  MetricsBody,
+  MetricsQuery,
+  MetricsRowBody,
+  ScoreViewBody,
+  SpanNodeBody,
+  TraceDetailBody,
+  TraceListBody,
+  TraceListQuery,
+  TraceSummaryBody,
+} from './api/traces.js';
+export {
+  createScoreRequestSchema,
+  metricsQuerySchema,
+  metricsRowSchema,
+  metricsSchema,
+  scoreSchema,
+  spanNodeSchema,
+  traceDetailSchema,
+  traceListQuerySchema,
+  traceListSchema,
+  traceSummarySchema,
+  usageViewSchema,
+} from './api/traces.js';
 export type { ErrorBody } from './errors/error-body.js';
 export { errorBodySchema } from './errors/error-body.js';
 export type { ErrorCode } from './errors/error-codes.js';

@@ -4,4 +4,3 @@ export type { Storage, StorageOptions } from './open-storage.js';
 export { openStorage } from './open-storage.js';
 export type { TraceWriter } from './trace-writer/trace-writer.js';
 export { createThreadedTraceWriter } from './trace-writer/trace-writer.js';
-export type { TraceWriteItem } from './trace-writer/trace-writer-protocol.js';

@@ -62,7 +62,7 @@ export function openStorage(options: StorageOptions): Storage {
       projects: createProjectStore(context),
       apiKeys: createApiKeyStore(context),
       instance: createInstanceStore(context),
-      traces: createTraceStore(context),
+      traces: createTraceStore(context, dialect.kind),
       providerCredentials: createProviderCredentialStore(context),
     };
   };

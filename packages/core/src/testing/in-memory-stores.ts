@@ -3,14 +3,18 @@ import type { ApiKeyRecord } from '../api-keys/api-key.js';
 import type { StoreSet, Stores } from '../ports/stores.js';
 import type { Project } from '../projects/project.js';
 import type { ProviderCredential } from '../providers/provider-credential.js';
-import type { SpanRecord, TraceRecord } from '../tracing/span.js';
+import {
+  cloneTraceState,
+  createMemoryTraceStore,
+  emptyTraceState,
+  type MemoryTraceState,
+} from './in-memory-trace-store.js';
 
 interface MemoryState {
   projects: Map<string, Project>;
   apiKeys: Map<string, ApiKeyRecord>;
   meta: Map<string, string>;
-  traces: Map<string, TraceRecord>;
-  spans: Map<string, SpanRecord>;
+  tracing: MemoryTraceState;
   credentials: Map<string, ProviderCredential>;
 }
 
@@ -27,8 +31,7 @@ export function createInMemoryStores(): Stores {
     projects: new Map(),
     apiKeys: new Map(),
     meta: new Map(),
-    traces: new Map(),
-    spans: new Map(),
+    tracing: emptyTraceState(),
     credentials: new Map(),
   };
   let queue: Promise<unknown> = Promise.resolve();
@@ -114,26 +117,10 @@ export function createInMemoryStores(): Stores {
         return true;
       },
     },
-    traces: {
-      async writeBatch(projectId, batch) {
-        for (const trace of batch.traces)
-          current().traces.set(`${projectId}/${trace.id}`, structuredClone({ ...trace, projectId }));
-        for (const span of batch.spans)
-          current().spans.set(`${projectId}/${span.id}`, structuredClone({ ...span, projectId }));
-      },
-      async getTrace(projectId, traceId) {
-        const trace = current().traces.get(`${projectId}/${traceId}`);
-        return trace && structuredClone(trace);
-      },
-      async listSpans(projectId, traceId) {
-        return [...current().spans.values()]
-          .filter((span) => span.projectId === projectId && span.traceId === traceId)
-          .sort((a, b) =>
-            a.startTime === b.startTime ? (a.id < b.id ? -1 : 1) : a.startTime < b.startTime ? -1 : 1,
-          )
-          .map((span) => structuredClone(span));
-      },
-    },
+    traces: createMemoryTraceStore(
+      () => current().tracing,
+      (projectId) => current().projects.has(projectId),
+    ),
   });
 
   return {
@@ -170,8 +157,7 @@ function cloneState(state: MemoryState): MemoryState {
     projects: new Map([...state.projects].map(([id, project]) => [id, { ...project }])),
     apiKeys: new Map([...state.apiKeys].map(([id, key]) => [id, copyKey(key)])),
     meta: new Map(state.meta),
-    traces: new Map([...state.traces].map(([key, trace]) => [key, structuredClone(trace)])),
-    spans: new Map([...state.spans].map(([key, span]) => [key, structuredClone(span)])),
+    tracing: cloneTraceState(state.tracing),
     credentials: new Map([...state.credentials].map(([key, credential]) => [key, { ...credential }])),
   };
 }

@@ -2,6 +2,7 @@ import type { ApiKeyService, Stores } from '@flywheel/core';
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { GatewayDeps } from '../gateway/gateway-deps.js';
 import type { SecretBox } from '../secrets/secret-box.js';
+import type { TracingDeps } from '../tracing/tracing-deps.js';
 
 /** Everything the app needs, passed in by a composition root (`main.ts` or a test). */
 export interface AppDeps {
@@ -11,8 +12,12 @@ export interface AppDeps {
   version: string;
   /** Largest request body in bytes (default 1 MiB). */
   bodyLimitBytes?: number;
+  /** Largest body of `/api/ingest` and `/otlp/v1/traces` after decompression (default 10 MiB). */
+  ingestBodyLimitBytes?: number;
   /** The OpenAI-compatible gateway (`/v1/*`); absent, those routes answer 404. */
   gateway?: GatewayDeps;
+  /** Ingestion (`/api/ingest`, `/otlp/v1/traces`) and trace queries; absent, those routes answer 404. */
+  tracing?: TracingDeps;
   /** Stored provider credentials (`/api/providers`). */
   providerCredentials?: ProviderCredentialDeps;
   /** A pino logger instance, pino options, or false for no log (default). */

@@ -15,8 +15,12 @@ import { registerApiKeyRoutes } from '../routes/api-key-routes.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
 import { registerProjectRoutes } from '../routes/project-routes.js';
 import { registerProviderRoutes } from '../routes/provider-routes.js';
+import { registerIngestRoutes } from '../tracing/ingest-routes.js';
+import { registerOtlpRoutes } from '../tracing/otlp-routes.js';
+import { registerTraceRoutes } from '../tracing/trace-routes.js';
 import type { AppDeps } from './app-deps.js';
 import { type AuthContext, authenticate, requireScope } from './authenticate.js';
+import { registerContentDecoding } from './content-encoding.js';
 import { sendRestError, toFlywheelError } from './rest-errors.js';
 
 declare module 'fastify' {
@@ -82,6 +86,9 @@ export function createApp(deps: AppDeps): FastifyInstance {
     const pattern = request.routeOptions.url;
     if (pattern?.startsWith('/api/')) {
       request.auth = await authenticate(request, deps.apiKeys);
+    } else if (pattern?.startsWith('/otlp/')) {
+      request.auth = await authenticate(request, deps.apiKeys);
+      requireScope(request.auth, 'ingest');
     } else if (pattern?.startsWith('/v1/')) {
       request.auth = await authenticate(request, deps.apiKeys);
       requireScope(request.auth, 'gateway');
@@ -89,7 +96,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   });
 
   app.setErrorHandler((error, request, reply) => {
-    const flywheelError = toFlywheelError(error, bodyLimitBytes);
+    const flywheelError = toFlywheelError(error, request.routeOptions.bodyLimit ?? bodyLimitBytes);
     // Unexpected failures are errors; provider and storage trouble is expected weather (and traced).
     if (flywheelError.code === 'internal_error') {
       request.log.error(
@@ -114,10 +121,17 @@ export function createApp(deps: AppDeps): FastifyInstance {
       : sendRestError(request, reply, error);
   });
 
+  registerContentDecoding(app, bodyLimitBytes);
   registerHealthRoutes(app, deps);
   registerProjectRoutes(app, deps);
   registerApiKeyRoutes(app, deps);
   if (deps.providerCredentials) registerProviderRoutes(app, deps, deps.providerCredentials);
+  if (deps.tracing) {
+    const ingestLimit = deps.ingestBodyLimitBytes ?? 10_485_760;
+    registerIngestRoutes(app, deps.tracing, ingestLimit);
+    registerOtlpRoutes(app, deps.tracing, ingestLimit);
+    registerTraceRoutes(app, deps, deps.tracing);
+  }
   if (deps.gateway) {
     registerChatCompletionsRoute(app, deps.gateway);
     registerEmbeddingsRoute(app, deps.gateway);

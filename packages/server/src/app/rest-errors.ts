@@ -13,7 +13,7 @@ export function toFlywheelError(error: unknown, bodyLimitBytes: number): Flywhee
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new FlywheelError(
         'payload_too_large',
-        `The request body is larger than the limit of ${bodyLimitBytes} bytes (FLYWHEEL_BODY_LIMIT_BYTES).`,
+        `The request body is larger than the limit of ${bodyLimitBytes} bytes (FLYWHEEL_BODY_LIMIT_BYTES; FLYWHEEL_INGEST_BODY_LIMIT_BYTES for ingestion).`,
       );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new FlywheelError(

@@ -1,18 +1,4 @@
-import type {
-  BatchingSink,
-  GatewayEngine,
-  PriceTable,
-  ResponseCache,
-  SpanRecord,
-  TraceRecord,
-} from '@flywheel/core';
-
-/** One trace and its spans, queued for the batch writer. */
-export interface TraceWrite {
-  projectId: string;
-  trace: TraceRecord;
-  spans: SpanRecord[];
-}
+import type { BatchingSink, GatewayEngine, PriceTable, ResponseCache, TraceWriteBatch } from '@flywheel/core';
 
 /** What the `/v1/*` routes need; built by `main.ts` (or a test). */
 export interface GatewayDeps {
@@ -21,7 +7,7 @@ export interface GatewayDeps {
   /** TTL for requests that opt in with `x-flywheel-cache: use` on an alias without its own. */
   cacheDefaultTtlSeconds: number;
   /** Where finished calls go; never awaited on the request path. */
-  sink: BatchingSink<TraceWrite>;
+  sink: BatchingSink<TraceWriteBatch>;
   prices: PriceTable;
   /** Request and response payloads are kept in traces up to this many bytes each. */
   traceMaxPayloadBytes: number;

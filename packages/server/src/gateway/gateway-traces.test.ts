@@ -213,13 +213,13 @@ describe('generation spans', () => {
   it('stores a payload over trace_max_payload_bytes truncated and flags it', async () => {
     const long = 'x'.repeat(4000);
     const span = await spanOf(await chat({ messages: [{ role: 'user', content: long }] }));
-    expect(span.attributes['input.truncated']).toBe(true);
+    expect(span.inputTruncated).toBe(true);
     expect(span.input).toEqual({ truncated: true, preview: expect.any(String) });
     const preview = (span.input as { preview: string }).preview;
     expect(preview.length).toBeLessThanOrEqual(512);
     expect(preview.startsWith('{')).toBe(true);
     // The short answer is kept whole.
-    expect(span.attributes['output.truncated']).toBeUndefined();
+    expect(span.outputTruncated).toBe(false);
     expect(span.output).toMatchObject({ content: 'Hello from the fake model' });
     // The request itself went upstream whole.
     expect(fake.requests[0]?.body?.messages).toEqual([{ role: 'user', content: long }]);

@@ -3,9 +3,9 @@ import {
   computeCost,
   estimateChatUsage,
   newId,
-  type SpanRecord,
+  type SpanPatch,
   type TokenUsage,
-  type TraceRecord,
+  type TracePatch,
 } from '@flywheel/core';
 import type { ChatMessage } from '@flywheel/spec';
 import type { GatewayDeps } from './gateway-deps.js';
@@ -73,10 +73,10 @@ export async function recordGeneration(deps: GatewayDeps, facts: GenerationFacts
   const status = facts.error ? 'error' : 'ok';
   const input = capPayload(facts.request, deps.traceMaxPayloadBytes);
   const output = capPayload(facts.output, deps.traceMaxPayloadBytes);
-  const span: SpanRecord = {
+  const span: SpanPatch = {
     id: newId('span'),
-    projectId: facts.projectId,
     traceId: facts.traceId,
+    eventTime: endTime,
     parentId: null,
     kind: 'generation',
     name: `${facts.operation} ${facts.alias}`,
@@ -87,6 +87,8 @@ export async function recordGeneration(deps: GatewayDeps, facts: GenerationFacts
     statusMessage: facts.error?.message ?? null,
     input: input.value,
     output: output.value,
+    inputTruncated: input.truncated,
+    outputTruncated: output.truncated,
     model: facts.model ?? null,
     provider: facts.provider ?? null,
     usage: usage ?? null,
@@ -108,29 +110,22 @@ export async function recordGeneration(deps: GatewayDeps, facts: GenerationFacts
       'request.id': facts.requestId,
       stream: facts.stream,
       ...(facts.error ? { 'error.code': facts.error.code } : {}),
-      ...(input.truncated ? { 'input.truncated': true } : {}),
-      ...(output.truncated ? { 'output.truncated': true } : {}),
     },
   };
-  const trace: TraceRecord = {
+  const trace: TracePatch = {
     id: facts.traceId,
-    projectId: facts.projectId,
-    name: span.name,
-    startTime: span.startTime,
+    eventTime: endTime,
+    name: span.name!,
+    startTime: span.startTime!,
     endTime,
     status,
     userId: facts.userId ?? null,
     sessionId: facts.sessionId ?? null,
     tags: ['gateway'],
-    metadata: {},
-    environment: null,
-    release: null,
     // The payloads live once, on the generation span: writing them twice doubled the bytes
     // the writer commits per call (measured as most of the gateway's tracing cost).
-    input: null,
-    output: null,
   };
-  deps.sink.add({ projectId: facts.projectId, trace, spans: [span] });
+  deps.sink.add({ projectId: facts.projectId, traces: [trace], spans: [span], scores: [] });
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;

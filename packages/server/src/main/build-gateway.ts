@@ -1,19 +1,17 @@
 import { createHash } from 'node:crypto';
 import {
-  createBatchingSink,
+  type BatchingSink,
   createGatewayEngine,
   createMemoryResponseCache,
-  createPriceTable,
-  defaultPrices,
   type ModelRoute,
+  type PriceTable,
   type RouteTarget,
   type Stores,
+  type TraceWriteBatch,
 } from '@flywheel/core';
 import { checkOutboundUrl, createUndiciTransport, type HttpTransport } from '@flywheel/providers';
-import { createThreadedTraceWriter } from '@flywheel/storage';
-import type { FastifyBaseLogger } from 'fastify';
 import type { ProviderCredentialDeps } from '../app/app-deps.js';
-import type { GatewayDeps, TraceWrite } from '../gateway/gateway-deps.js';
+import type { GatewayDeps } from '../gateway/gateway-deps.js';
 import { createSecretBox, parseEncryptionKey } from '../secrets/secret-box.js';
 import type { Settings } from '../settings/settings.js';
 import { createCredentialModels } from './credential-models.js';
@@ -29,12 +27,12 @@ export interface BuiltGateway {
 /**
  * Builds the gateway from the config file's `models`: one keep-alive pool per configured target
  * (config targets are the operator's own and are trusted), stored credentials resolved per
- * project, the response cache, the price table and the batching trace writer.
+ * project and the response cache; traces go to the sink it is given.
  */
 export function buildGateway(
   settings: Settings,
   stores: Stores,
-  logger: FastifyBaseLogger | undefined,
+  tracing: { sink: BatchingSink<TraceWriteBatch>; prices: PriceTable },
 ): BuiltGateway {
   const policy = { allowedHosts: settings.allowedHosts };
   const secretBox =
@@ -85,22 +83,13 @@ export function buildGateway(
     });
   }
 
-  // Traces are committed on a writer thread with its own connection, so no commit (and its
-  // fsync) ever blocks the thread that answers requests.
-  const writer = createThreadedTraceWriter({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
-  const sink = createBatchingSink<TraceWrite>({
-    exportBatch: (batch) => writer.write(batch),
-    onExportError: (error, batch) =>
-      logger?.error({ err: error, lost: batch.length }, 'gateway traces could not be written'),
-  });
-
   return {
     gateway: {
       engine: createGatewayEngine({ routes, breaker: settings.gateway.breaker }),
       cache: createMemoryResponseCache({ maxBytes: settings.gateway.cache.maxBytes }),
       cacheDefaultTtlSeconds: settings.gateway.cache.defaultTtlSeconds,
-      sink,
-      prices: createPriceTable(defaultPrices, settings.gateway.prices),
+      sink: tracing.sink,
+      prices: tracing.prices,
       traceMaxPayloadBytes: settings.gateway.traceMaxPayloadBytes,
       hashKey: (text) => createHash('sha256').update(text).digest('hex'),
     },
@@ -110,8 +99,6 @@ export function buildGateway(
       onChange: (projectId) => credentialModels.invalidate(projectId),
     },
     async close() {
-      await sink.shutdown();
-      await writer.close();
       await credentialModels.close();
       await Promise.all(transports.map((transport) => transport.close().catch(() => undefined)));
     },

@@ -140,6 +140,27 @@ export const settingDefinitions = {
     parse: integer(1024, 1_073_741_824),
     defaultValue: 1_048_576,
   } satisfies SettingDefinition<number>,
+  ingestBodyLimitBytes: {
+    env: 'FLYWHEEL_INGEST_BODY_LIMIT_BYTES',
+    file: 'tracing.ingest_body_limit_bytes',
+    allowed: 'a whole number of bytes from 1024 to 1073741824',
+    parse: integer(1024, 1_073_741_824),
+    defaultValue: 10_485_760,
+  } satisfies SettingDefinition<number>,
+  ingestMaxPendingEvents: {
+    env: 'FLYWHEEL_INGEST_MAX_PENDING_EVENTS',
+    file: 'tracing.max_pending_events',
+    allowed: 'a whole number from 100 to 10000000',
+    parse: integer(100, 10_000_000),
+    defaultValue: 50_000,
+  } satisfies SettingDefinition<number>,
+  retentionDays: {
+    env: 'FLYWHEEL_RETENTION_DAYS',
+    file: 'tracing.retention_days',
+    allowed: 'a whole number of days from 0 (keep forever) to 36500',
+    parse: integer(0, 36_500),
+    defaultValue: 0,
+  } satisfies SettingDefinition<number>,
 };
 
 export type SettingName = keyof typeof settingDefinitions;

@@ -18,6 +18,12 @@ export interface Settings {
   logLevel: LogLevel;
   /** Largest request body accepted, in bytes (default 1 MiB). */
   bodyLimitBytes: number;
+  /** Largest body of `/api/ingest` and `/otlp/v1/traces`, in bytes, after decompression (default 10 MiB). */
+  ingestBodyLimitBytes: number;
+  /** Ingested events waiting to be committed, at most, before requests get 429 (default 50,000). */
+  ingestMaxPendingEvents: number;
+  /** Traces older than this many days are deleted in the background; 0 keeps them forever. */
+  retentionDays: number;
   /** The config file that was read, if any. */
   configPath: string | undefined;
   /** Key that encrypts provider secrets stored through the API (32 bytes, base64 or hex). */

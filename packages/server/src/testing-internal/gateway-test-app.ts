@@ -1,16 +1,27 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootstrapInstance, createApiKeyService, type SpanRecord, type Stores } from '@flywheel/core';
+import {
+  bootstrapInstance,
+  createApiKeyService,
+  createPriceTable,
+  defaultPrices,
+  type SpanRecord,
+  type Stores,
+} from '@flywheel/core';
 import { type FakeOpenAIServer, startFakeOpenAI } from '@flywheel/providers/testing';
 import { openStorage, type Storage } from '@flywheel/storage';
 import type { FastifyInstance } from 'fastify';
 import { createApp } from '../app/create-app.js';
 import { buildGateway } from '../main/build-gateway.js';
+import { buildTracing } from '../main/build-tracing.js';
 import { createHmacKeyHasher } from '../secrets/hmac-key-hasher.js';
 import { loadSettings } from '../settings/load-settings.js';
 
-/** A listening Flywheel with its gateway pointed at fake upstreams, for end-to-end gateway tests. */
+/**
+ * A listening Flywheel (gateway pointed at fake upstreams, ingestion and trace queries on a
+ * SQLite data dir with its writer thread), for end-to-end tests through HTTP.
+ */
 export interface GatewayTestApp {
   /** Base URL of Flywheel, e.g. http://127.0.0.1:PORT */
   url: string;
@@ -66,13 +77,18 @@ export async function startGatewayTestApp(
     apiKeys,
     bootstrapKey: gatewayTestKey,
   });
-  const built = buildGateway(settings, storage.stores, undefined);
+  const prices = createPriceTable(defaultPrices, settings.gateway.prices);
+  const tracing = buildTracing(settings, storage.stores, prices, undefined);
+  const built = buildGateway(settings, storage.stores, { sink: tracing.gatewaySink, prices });
   const app = createApp({
     stores: storage.stores,
     apiKeys,
     version: 'test',
+    bodyLimitBytes: settings.bodyLimitBytes,
+    ingestBodyLimitBytes: settings.ingestBodyLimitBytes,
     gateway: built.gateway,
     providerCredentials: built.providerCredentials,
+    tracing: tracing.tracing,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -93,6 +109,7 @@ export async function startGatewayTestApp(
     async close() {
       await app.close();
       await built.close();
+      await tracing.close();
       await storage.close();
       await Promise.all(Object.values(fakes).map((fake) => fake.close()));
       rmSync(dataDir, { recursive: true, force: true });

@@ -100,6 +100,28 @@ export const errorCodes = {
     retryable: false,
     summary: 'A resource with this name already exists; pick another name or delete the old one.',
   },
+  trace_not_found: {
+    status: 404,
+    retryable: false,
+    summary: 'No trace with this id exists in the project of the key.',
+  },
+  invalid_otlp: {
+    status: 400,
+    retryable: false,
+    summary:
+      'The OTLP body cannot be decoded (broken protobuf or JSON that is not an ExportTraceServiceRequest); nothing of it was stored.',
+  },
+  invalid_cursor: {
+    status: 400,
+    retryable: false,
+    summary: 'The `cursor` is not one this server gave out; start again without it.',
+  },
+  ingest_overloaded: {
+    status: 429,
+    retryable: true,
+    summary:
+      'More events are waiting to be written than the server holds; nothing of this request was stored. Retry after `Retry-After` seconds.',
+  },
   payload_too_large: { status: 413, retryable: false, summary: 'The request body exceeds the size limit.' },
   unsupported_media_type: {
     status: 415,

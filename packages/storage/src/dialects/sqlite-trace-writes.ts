@@ -1,77 +1,44 @@
+import {
+  applyTraceBatch,
+  type RollupCell,
+  rollupKey,
+  type SpanRecord,
+  type TraceBatchAccess,
+  type TraceRecord,
+  type TraceWriteBatch,
+} from '@flywheel/core';
 import SqliteDatabase from 'better-sqlite3';
-import { spanRow, traceRow } from '../stores/trace-store.js';
-import type { TraceWriteItem } from '../trace-writer/trace-writer-protocol.js';
+import type { Selectable } from 'kysely';
+import type { SpanRollupsTable, SpansTable, TracesTable } from '../schema/database-schema.js';
+import {
+  rollupRow,
+  scoreRow,
+  searchBody,
+  spanRow,
+  toRollup,
+  toSpan,
+  toTrace,
+  traceRow,
+} from '../stores/trace-rows.js';
 import { translateSqliteError } from './sqlite-dialect.js';
-
-const traceColumns = [
-  'project_id',
-  'id',
-  'name',
-  'start_time',
-  'end_time',
-  'status',
-  'user_id',
-  'session_id',
-  'environment',
-  'release',
-  'tags',
-  'metadata',
-  'input',
-  'output',
-];
-const traceUpdates = ['name', 'end_time', 'status', 'output', 'metadata'];
-const spanColumns = [
-  'project_id',
-  'id',
-  'trace_id',
-  'parent_id',
-  'kind',
-  'name',
-  'start_time',
-  'end_time',
-  'duration_ms',
-  'status',
-  'status_message',
-  'input',
-  'output',
-  'model',
-  'provider',
-  'input_tokens',
-  'output_tokens',
-  'cached_input_tokens',
-  'reasoning_tokens',
-  'usage_estimated',
-  'cost',
-  'time_to_first_token_ms',
-  'attributes',
-];
-const spanUpdates = [
-  'end_time',
-  'duration_ms',
-  'status',
-  'status_message',
-  'output',
-  'input_tokens',
-  'output_tokens',
-  'cost',
-  'attributes',
-];
-
-function upsert(table: string, columns: string[], updates: string[]): string {
-  return `insert into ${table} (${columns.join(', ')}) values (${columns.map((column) => `@${column}`).join(', ')})
-    on conflict (project_id, id) do update set ${updates.map((column) => `${column} = excluded.${column}`).join(', ')}`;
-}
 
 /** Writes trace batches to SQLite. */
 export interface SqliteTraceWrites {
-  write(items: TraceWriteItem[]): void;
+  /** Applies the batches in one transaction. */
+  write(batches: TraceWriteBatch[]): Promise<void>;
   close(): void;
 }
 
+function upsert(table: string, columns: string[], key: string[], returning = ''): string {
+  const updates = columns.filter((column) => !key.includes(column));
+  return `insert into ${table} (${columns.join(', ')}) values (${columns.map((column) => `@${column}`).join(', ')})
+    on conflict (${key.join(', ')}) do update set ${updates.map((column) => `${column} = excluded.${column}`).join(', ')}${returning}`;
+}
+
 /**
- * The trace writer thread's SQLite path: its own connection and two statements prepared once,
- * run in one transaction per batch. The same upserts as the Kysely trace store (its row mapping
- * is reused), without building and compiling a query per batch on the writer's hot path.
+ * The trace writer thread's SQLite path: its own connection and statements prepared once, the
+ * same merge code as the Kysely store (`applyTraceBatch`) over them, and one transaction for
+ * several batches (group commit: one fsync for everything that queued during the last one).
  */
 export function createSqliteTraceWrites(filename: string, busyTimeoutMs = 5000): SqliteTraceWrites {
   const database = new SqliteDatabase(filename);
@@ -79,18 +46,103 @@ export function createSqliteTraceWrites(filename: string, busyTimeoutMs = 5000):
   database.pragma('synchronous = FULL');
   database.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
   database.pragma('foreign_keys = ON');
-  const insertTrace = database.prepare(upsert('traces', traceColumns, traceUpdates));
-  const insertSpan = database.prepare(upsert('spans', spanColumns, spanUpdates));
-  const writeAll = database.transaction((items: TraceWriteItem[]) => {
-    for (const item of items) {
-      insertTrace.run(traceRow(item.projectId, item.trace));
-      for (const span of item.spans) insertSpan.run(spanRow(item.projectId, span));
-    }
-  });
+  const columnsOf = (table: string) =>
+    (database.pragma(`table_info(${table})`) as Array<{ name: string }>).map((column) => column.name);
+  const statements = {
+    getSpan: database.prepare<[string, string], Selectable<SpansTable>>(
+      'select * from spans where project_id = ? and id = ?',
+    ),
+    getTrace: database.prepare<[string, string], Selectable<TracesTable>>(
+      'select * from traces where project_id = ? and id = ?',
+    ),
+    getRollup: database.prepare<[string, string, string, string], Selectable<SpanRollupsTable>>(
+      'select * from span_rollups where project_id = ? and bucket = ? and model = ? and prompt = ?',
+    ),
+    putSpan: database.prepare(upsert('spans', columnsOf('spans'), ['project_id', 'id'], ' returning rowid')),
+    putTrace: database.prepare(
+      upsert('traces', columnsOf('traces'), ['project_id', 'id'], ' returning rowid'),
+    ),
+    putRollup: database.prepare(
+      upsert('span_rollups', columnsOf('span_rollups'), ['project_id', 'bucket', 'model', 'prompt']),
+    ),
+    putScore: database.prepare(upsert('scores', columnsOf('scores'), ['project_id', 'id'])),
+    deleteText: database.prepare('delete from text_search where rowid = ?'),
+    insertText: database.prepare(
+      'insert into text_search (rowid, project_id, trace_id, body) values (?, ?, ?, ?)',
+    ),
+    begin: database.prepare('begin immediate'),
+    commit: database.prepare('commit'),
+    rollback: database.prepare('rollback'),
+  };
+  const reindex = (
+    rowid: number,
+    projectId: string,
+    traceId: string,
+    row: { input: string | null; output: string | null },
+  ) => {
+    statements.deleteText.run(rowid);
+    if (row.input !== null || row.output !== null)
+      statements.insertText.run(rowid, projectId, traceId, searchBody(row));
+  };
+  // better-sqlite3 answers synchronously; the merge code awaits, which only costs a microtask.
+  const access: TraceBatchAccess = {
+    async getSpans(projectId, ids) {
+      const found = new Map<string, SpanRecord>();
+      for (const id of ids) {
+        const row = statements.getSpan.get(projectId, id);
+        if (row) found.set(id, toSpan(row));
+      }
+      return found;
+    },
+    async getTraces(projectId, ids) {
+      const found = new Map<string, TraceRecord>();
+      for (const id of ids) {
+        const row = statements.getTrace.get(projectId, id);
+        if (row) found.set(id, toTrace(row));
+      }
+      return found;
+    },
+    async getRollups(projectId, keys) {
+      const found = new Map<string, RollupCell>();
+      for (const key of keys) {
+        const row = statements.getRollup.get(projectId, key.bucket, key.model, key.prompt);
+        if (row) found.set(rollupKey(key), toRollup(row));
+      }
+      return found;
+    },
+    async putSpans(projectId, spans, textChanged) {
+      for (const span of spans) {
+        const row = spanRow(span);
+        const { rowid } = statements.putSpan.get(row) as { rowid: number };
+        if (textChanged.has(span.id)) reindex(rowid, projectId, span.traceId, row);
+      }
+    },
+    async putTraces(projectId, traces, textChanged) {
+      for (const trace of traces) {
+        const row = traceRow(trace);
+        const { rowid } = statements.putTrace.get(row) as { rowid: number };
+        if (textChanged.has(trace.id)) reindex(-rowid, projectId, trace.id, row);
+      }
+    },
+    async putRollups(cells) {
+      for (const cell of cells) statements.putRollup.run(rollupRow(cell));
+    },
+    async putScores(projectId, scores) {
+      for (const score of scores) statements.putScore.run(scoreRow(projectId, score));
+    },
+  };
   return {
-    write(items) {
+    async write(batches) {
+      // Nothing else uses this connection, so a transaction may span the awaits of the merge.
       try {
-        writeAll(items);
+        statements.begin.run();
+        try {
+          for (const batch of batches) await applyTraceBatch(access, batch);
+          statements.commit.run();
+        } catch (error) {
+          if (database.inTransaction) statements.rollback.run();
+          throw error;
+        }
       } catch (error) {
         throw translateSqliteError(error);
       }

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001-projects-and-api-keys.js';
 import * as m0002 from './0002-traces-and-spans.js';
 import * as m0003 from './0003-provider-credentials.js';
+import * as m0004 from './0004-trace-queries.js';
 
 /**
  * Every migration, by number. Listed statically (not read from a folder) so the built package
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '0001-projects-and-api-keys': m0001,
   '0002-traces-and-spans': m0002,
   '0003-provider-credentials': m0003,
+  '0004-trace-queries': m0004,
 };

@@ -5,6 +5,8 @@ export interface DatabaseSchema {
   instance_meta: InstanceMetaTable;
   traces: TracesTable;
   spans: SpansTable;
+  scores: ScoresTable;
+  span_rollups: SpanRollupsTable;
   provider_credentials: ProviderCredentialsTable;
 }
 
@@ -35,13 +37,14 @@ export interface InstanceMetaTable {
   value: string;
 }
 
+/** Declared fields are null until an event sets them; the rest are kept at write time. */
 export interface TracesTable {
   project_id: string;
   id: string;
-  name: string;
-  start_time: string;
+  name: string | null;
+  start_time: string | null;
   end_time: string | null;
-  status: string;
+  status: string | null;
   user_id: string | null;
   session_id: string | null;
   environment: string | null;
@@ -54,6 +57,23 @@ export interface TracesTable {
   input: string | null;
   /** JSON. */
   output: string | null;
+  event_time: string;
+  root_name: string | null;
+  span_start_min: string | null;
+  span_end_max: string | null;
+  span_count: number;
+  error_count: number;
+  /** bigint: PostgreSQL returns it as a string. */
+  input_tokens: number | string;
+  output_tokens: number | string;
+  cost: number | null;
+  unknown_cost_count: number;
+  /** JSON array. */
+  models: string;
+  sort_time: string;
+  display_name: string;
+  display_status: string;
+  latency_ms: number | null;
 }
 
 export interface SpansTable {
@@ -63,13 +83,15 @@ export interface SpansTable {
   parent_id: string | null;
   kind: string;
   name: string;
-  start_time: string;
+  start_time: string | null;
   end_time: string | null;
   duration_ms: number | null;
   status: string;
   status_message: string | null;
   input: string | null;
   output: string | null;
+  input_truncated: number;
+  output_truncated: number;
   model: string | null;
   provider: string | null;
   input_tokens: number | null;
@@ -81,6 +103,40 @@ export interface SpansTable {
   time_to_first_token_ms: number | null;
   /** JSON object. */
   attributes: string;
+  prompt_name: string | null;
+  prompt_version: number | null;
+  event_time: string;
+}
+
+export interface ScoresTable {
+  project_id: string;
+  id: string;
+  trace_id: string;
+  span_id: string | null;
+  name: string;
+  data_type: string;
+  number_value: number | null;
+  string_value: string | null;
+  source: string;
+  comment: string | null;
+  created_at: string;
+}
+
+export interface SpanRollupsTable {
+  project_id: string;
+  bucket: string;
+  model: string;
+  prompt: string;
+  requests: number;
+  errors: number;
+  input_tokens: number | string;
+  output_tokens: number | string;
+  cost: number;
+  unknown_cost_count: number;
+  latency_sum: number;
+  latency_count: number;
+  /** JSON object: bucket → count. */
+  histogram: string;
 }
 
 export interface ProviderCredentialsTable {

@@ -3,9 +3,7 @@ import {
   bootstrapInstance,
   createApiKeyService,
   newId,
-  type SpanRecord,
   type Stores,
-  type TraceRecord,
 } from '@flywheel/core';
 import { createInMemoryStores } from '@flywheel/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -156,101 +154,6 @@ describe.each(engines)('store contract on %s', (engine, open) => {
     expect(await bootstrapInstance({ stores, apiKeys })).toBeUndefined();
   });
 
-  function traceAndSpan(
-    projectId: string,
-    overrides: Partial<SpanRecord> = {},
-  ): { trace: TraceRecord; span: SpanRecord } {
-    const traceId = newId('tr');
-    const trace: TraceRecord = {
-      id: traceId,
-      projectId,
-      name: 'chat',
-      startTime: '2026-01-01T00:00:00.000Z',
-      endTime: '2026-01-01T00:00:01.000Z',
-      status: 'ok',
-      userId: 'user-1',
-      sessionId: null,
-      tags: ['gateway'],
-      metadata: { route: 'chat' },
-      environment: null,
-      release: null,
-      input: { messages: [{ role: 'user', content: 'hi' }] },
-      output: { content: 'hello' },
-    };
-    const span: SpanRecord = {
-      id: newId('sp'),
-      projectId,
-      traceId,
-      parentId: null,
-      kind: 'generation',
-      name: 'chat.completions',
-      startTime: '2026-01-01T00:00:00.000Z',
-      endTime: '2026-01-01T00:00:01.000Z',
-      durationMs: 1000.5,
-      status: 'ok',
-      statusMessage: null,
-      input: { messages: [{ role: 'user', content: 'hi' }] },
-      output: { role: 'assistant', content: 'hello' },
-      model: 'gpt-4o-mini',
-      provider: 'openai',
-      usage: { inputTokens: 12, outputTokens: 5, cachedInputTokens: 2, estimated: false },
-      cost: 0.0000123,
-      timeToFirstTokenMs: 120.25,
-      attributes: { attempts: [{ target: 'a', outcome: 'ok' }] },
-      ...overrides,
-    };
-    return { trace, span };
-  }
-
-  it('round-trips traces and spans, keeping unknown cost apart from zero', async () => {
-    const project = await newProject();
-    const known = traceAndSpan(project.id);
-    const unknown = traceAndSpan(project.id, {
-      cost: null,
-      usage: { inputTokens: 3, outputTokens: 1, estimated: true },
-    });
-    const free = traceAndSpan(project.id, { cost: 0 });
-    for (const { trace, span } of [known, unknown, free])
-      await stores.traces.writeBatch(project.id, { traces: [trace], spans: [span] });
-    expect(await stores.traces.getTrace(project.id, known.trace.id)).toEqual(known.trace);
-    expect(await stores.traces.listSpans(project.id, known.trace.id)).toEqual([known.span]);
-    expect((await stores.traces.listSpans(project.id, unknown.trace.id))[0]).toMatchObject({
-      cost: null,
-      usage: { estimated: true },
-    });
-    expect((await stores.traces.listSpans(project.id, free.trace.id))[0]?.cost).toBe(0);
-  });
-
-  it('stores a batch written twice only once', async () => {
-    const project = await newProject();
-    const { trace, span } = traceAndSpan(project.id);
-    await stores.traces.writeBatch(project.id, { traces: [trace], spans: [span] });
-    await stores.traces.writeBatch(project.id, { traces: [trace], spans: [span] });
-    expect(await stores.traces.listSpans(project.id, trace.id)).toHaveLength(1);
-  });
-
-  it('scopes traces and spans by project, even with the same ids', async () => {
-    const a = await newProject('a');
-    const b = await newProject('b');
-    const { trace, span } = traceAndSpan(a.id);
-    await stores.traces.writeBatch(a.id, { traces: [trace], spans: [span] });
-    expect(await stores.traces.getTrace(b.id, trace.id)).toBeUndefined();
-    expect(await stores.traces.listSpans(b.id, trace.id)).toEqual([]);
-    await stores.traces.writeBatch(b.id, {
-      traces: [{ ...trace, projectId: b.id, name: 'other' }],
-      spans: [],
-    });
-    expect((await stores.traces.getTrace(a.id, trace.id))?.name).toBe('chat');
-  });
-
-  it('writes batches larger than one statement', async () => {
-    const project = await newProject();
-    const { trace, span } = traceAndSpan(project.id);
-    const spans = Array.from({ length: 450 }, (_, index) => ({ ...span, id: `${span.id}-${index}` }));
-    await stores.traces.writeBatch(project.id, { traces: [trace], spans });
-    expect(await stores.traces.listSpans(project.id, trace.id)).toHaveLength(450);
-  });
-
   it('keeps provider credentials per project, with unique names inside one', async () => {
     const a = await newProject('a');
     const b = await newProject('b');
@@ -290,6 +193,7 @@ describe.each(engines)('store contract on %s', (engine, open) => {
         '0001-projects-and-api-keys',
         '0002-traces-and-spans',
         '0003-provider-credentials',
+        '0004-trace-queries',
       ]);
     });
   }

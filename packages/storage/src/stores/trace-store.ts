@@ -1,59 +1,206 @@
-import type { SpanKind, SpanRecord, SpanStatus, TraceRecord, TraceStore } from '@flywheel/core';
-import type { Insertable, Selectable } from 'kysely';
-import type { SpansTable, TracesTable } from '../schema/database-schema.js';
+import {
+  applyTraceBatch,
+  type RollupCell,
+  rollupKey,
+  type SpanRecord,
+  type TraceBatchAccess,
+  type TraceQuery,
+  type TraceRecord,
+  type TraceStore,
+} from '@flywheel/core';
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import type { DatabaseSchema } from '../schema/database-schema.js';
 import type { StorageContext } from './storage-context.js';
+import {
+  ftsQuery,
+  rollupRow,
+  scoreRow,
+  searchBody,
+  spanRow,
+  toRollup,
+  toScore,
+  toSpan,
+  toTrace,
+  traceRow,
+} from './trace-rows.js';
 
-// Rows per INSERT statement: keeps every statement under SQLite's and PostgreSQL's bind limits.
+// Rows per statement: keeps every statement under SQLite's and PostgreSQL's bind limits.
 const rowsPerStatement = 200;
 
-/** The Kysely trace store. */
-export function createTraceStore({ db, run }: StorageContext): TraceStore {
-  return {
-    async writeBatch(projectId, batch) {
-      for (let start = 0; start < batch.traces.length; start += rowsPerStatement) {
-        const rows = batch.traces
-          .slice(start, start + rowsPerStatement)
-          .map((trace) => traceRow(projectId, trace));
-        await run(() =>
+const chunks = <T>(items: T[], size = rowsPerStatement): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, index) =>
+    items.slice(index * size, (index + 1) * size),
+  );
+
+/** The Kysely trace store; `engine` picks the full-text search of each database. */
+export function createTraceStore(context: StorageContext, engine: 'sqlite' | 'postgres'): TraceStore {
+  const { db, run } = context;
+  const access: TraceBatchAccess = {
+    async getSpans(projectId, ids) {
+      const found = new Map<string, SpanRecord>();
+      for (const part of chunks(ids)) {
+        const rows = await run(() =>
           db
-            .insertInto('traces')
-            .values(rows)
-            .onConflict((conflict) =>
-              conflict.columns(['project_id', 'id']).doUpdateSet((eb) => ({
-                name: eb.ref('excluded.name'),
-                end_time: eb.ref('excluded.end_time'),
-                status: eb.ref('excluded.status'),
-                output: eb.ref('excluded.output'),
-                metadata: eb.ref('excluded.metadata'),
-              })),
+            .selectFrom('spans')
+            .selectAll()
+            .where('project_id', '=', projectId)
+            .where('id', 'in', part)
+            .execute(),
+        );
+        for (const row of rows) found.set(row.id, toSpan(row));
+      }
+      return found;
+    },
+    async getTraces(projectId, ids) {
+      const found = new Map<string, TraceRecord>();
+      for (const part of chunks(ids)) {
+        const rows = await run(() =>
+          db
+            .selectFrom('traces')
+            .selectAll()
+            .where('project_id', '=', projectId)
+            .where('id', 'in', part)
+            .execute(),
+        );
+        for (const row of rows) found.set(row.id, toTrace(row));
+      }
+      return found;
+    },
+    async getRollups(projectId, keys) {
+      const found = new Map<string, RollupCell>();
+      for (const part of chunks(keys, 100)) {
+        const rows = await run(() =>
+          db
+            .selectFrom('span_rollups')
+            .selectAll()
+            .where('project_id', '=', projectId)
+            .where((eb) =>
+              eb.or(
+                part.map((key) =>
+                  eb.and([
+                    eb('bucket', '=', key.bucket),
+                    eb('model', '=', key.model),
+                    eb('prompt', '=', key.prompt),
+                  ]),
+                ),
+              ),
             )
             .execute(),
         );
+        for (const row of rows) found.set(rollupKey(row), toRollup(row));
       }
-      for (let start = 0; start < batch.spans.length; start += rowsPerStatement) {
-        const rows = batch.spans
-          .slice(start, start + rowsPerStatement)
-          .map((span) => spanRow(projectId, span));
+      return found;
+    },
+    async putSpans(projectId, spans, textChanged) {
+      for (const part of chunks(spans.map(spanRow), 100)) {
         await run(() =>
           db
             .insertInto('spans')
-            .values(rows)
+            .values(part)
             .onConflict((conflict) =>
-              conflict.columns(['project_id', 'id']).doUpdateSet((eb) => ({
-                end_time: eb.ref('excluded.end_time'),
-                duration_ms: eb.ref('excluded.duration_ms'),
-                status: eb.ref('excluded.status'),
-                status_message: eb.ref('excluded.status_message'),
-                output: eb.ref('excluded.output'),
-                input_tokens: eb.ref('excluded.input_tokens'),
-                output_tokens: eb.ref('excluded.output_tokens'),
-                cost: eb.ref('excluded.cost'),
-                attributes: eb.ref('excluded.attributes'),
-              })),
+              conflict.columns(['project_id', 'id']).doUpdateSet(excludedAll(part[0]!)),
             )
             .execute(),
         );
       }
+      if (engine === 'sqlite' && textChanged.size > 0)
+        await reindexSqlite('spans', projectId, [...textChanged]);
+    },
+    async putTraces(projectId, traces, textChanged) {
+      for (const part of chunks(traces.map(traceRow), 100)) {
+        await run(() =>
+          db
+            .insertInto('traces')
+            .values(part)
+            .onConflict((conflict) =>
+              conflict.columns(['project_id', 'id']).doUpdateSet(excludedAll(part[0]!)),
+            )
+            .execute(),
+        );
+      }
+      if (engine === 'sqlite' && textChanged.size > 0)
+        await reindexSqlite('traces', projectId, [...textChanged]);
+    },
+    async putRollups(cells) {
+      for (const part of chunks(cells.map(rollupRow), 100)) {
+        await run(() =>
+          db
+            .insertInto('span_rollups')
+            .values(part)
+            .onConflict((conflict) =>
+              conflict
+                .columns(['project_id', 'bucket', 'model', 'prompt'])
+                .doUpdateSet(excludedAll(part[0]!)),
+            )
+            .execute(),
+        );
+      }
+    },
+    async putScores(projectId, scores) {
+      for (const part of chunks(scores.map((score) => scoreRow(projectId, score)))) {
+        await run(() =>
+          db
+            .insertInto('scores')
+            .values(part)
+            .onConflict((conflict) =>
+              conflict.columns(['project_id', 'id']).doUpdateSet(excludedAll(part[0]!)),
+            )
+            .execute(),
+        );
+      }
+    },
+  };
+
+  /** Replaces the full-text documents of these spans or traces (SQLite's FTS5 table). */
+  async function reindexSqlite(table: 'spans' | 'traces', projectId: string, ids: string[]) {
+    const sign = table === 'spans' ? 1 : -1;
+    for (const part of chunks(ids)) {
+      const rows = await run(() =>
+        db
+          .selectFrom(table)
+          .select([sql<number>`rowid`.as('rowid'), 'input', 'output', table === 'spans' ? 'trace_id' : 'id'])
+          .where('project_id', '=', projectId)
+          .where('id', 'in', part)
+          .execute(),
+      );
+      for (const row of rows as Array<{
+        rowid: number;
+        input: string | null;
+        output: string | null;
+        trace_id?: string;
+        id?: string;
+      }>) {
+        const rowid = sign * Number(row.rowid);
+        await run(() => sql`delete from text_search where rowid = ${rowid}`.execute(db));
+        if (row.input === null && row.output === null) continue;
+        await run(() =>
+          sql`insert into text_search (rowid, project_id, trace_id, body)
+            values (${rowid}, ${projectId}, ${row.trace_id ?? row.id}, ${searchBody(row)})`.execute(db),
+        );
+      }
+    }
+  }
+
+  const textFilter =
+    (projectId: string, text: string) => (eb: ExpressionBuilder<DatabaseSchema, 'traces'>) => {
+      if (engine === 'sqlite') {
+        const match = ftsQuery(text) ?? '""';
+        return eb(
+          'id',
+          'in',
+          sql<string>`(select trace_id from text_search where text_search match ${match} and project_id = ${projectId})`,
+        ) as Expression<SqlBool>;
+      }
+      const document = (alias: string) =>
+        sql`to_tsvector('simple', coalesce(${sql.ref(`${alias}.input`)}, '') || ' ' || coalesce(${sql.ref(`${alias}.output`)}, ''))`;
+      return sql<SqlBool>`(${document('traces')} @@ plainto_tsquery('simple', ${text}) or traces.id in (
+      select s.trace_id from spans s where s.project_id = ${projectId}
+        and ${document('s')} @@ plainto_tsquery('simple', ${text})))`;
+    };
+
+  return {
+    async write(batch) {
+      await applyTraceBatch(access, batch);
     },
     async getTrace(projectId, traceId) {
       const row = await run(() =>
@@ -73,113 +220,124 @@ export function createTraceStore({ db, run }: StorageContext): TraceStore {
           .selectAll()
           .where('project_id', '=', projectId)
           .where('trace_id', '=', traceId)
-          .orderBy('start_time')
+          .orderBy(sql`coalesce(start_time, event_time)`)
           .orderBy('id')
           .execute(),
       );
       return rows.map(toSpan);
     },
-  };
-}
-
-const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
-const parse = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
-
-export function traceRow(projectId: string, trace: TraceRecord): Insertable<TracesTable> {
-  return {
-    project_id: projectId,
-    id: trace.id,
-    name: trace.name,
-    start_time: trace.startTime,
-    end_time: trace.endTime,
-    status: trace.status,
-    user_id: trace.userId,
-    session_id: trace.sessionId,
-    environment: trace.environment,
-    release: trace.release,
-    tags: JSON.stringify(trace.tags),
-    metadata: JSON.stringify(trace.metadata),
-    input: json(trace.input),
-    output: json(trace.output),
-  };
-}
-
-export function spanRow(projectId: string, span: SpanRecord): Insertable<SpansTable> {
-  return {
-    project_id: projectId,
-    id: span.id,
-    trace_id: span.traceId,
-    parent_id: span.parentId,
-    kind: span.kind,
-    name: span.name,
-    start_time: span.startTime,
-    end_time: span.endTime,
-    duration_ms: span.durationMs,
-    status: span.status,
-    status_message: span.statusMessage,
-    input: json(span.input),
-    output: json(span.output),
-    model: span.model,
-    provider: span.provider,
-    input_tokens: span.usage?.inputTokens ?? null,
-    output_tokens: span.usage?.outputTokens ?? null,
-    cached_input_tokens: span.usage?.cachedInputTokens ?? null,
-    reasoning_tokens: span.usage?.reasoningTokens ?? null,
-    usage_estimated: span.usage ? (span.usage.estimated ? 1 : 0) : null,
-    cost: span.cost,
-    time_to_first_token_ms: span.timeToFirstTokenMs,
-    attributes: JSON.stringify(span.attributes),
-  };
-}
-
-function toTrace(row: Selectable<TracesTable>): TraceRecord {
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    name: row.name,
-    startTime: row.start_time,
-    endTime: row.end_time,
-    status: row.status as SpanStatus,
-    userId: row.user_id,
-    sessionId: row.session_id,
-    tags: JSON.parse(row.tags) as string[],
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-    environment: row.environment,
-    release: row.release,
-    input: parse(row.input),
-    output: parse(row.output),
-  };
-}
-
-function toSpan(row: Selectable<SpansTable>): SpanRecord {
-  const hasUsage = row.input_tokens !== null || row.output_tokens !== null;
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    traceId: row.trace_id,
-    parentId: row.parent_id,
-    kind: row.kind as SpanKind,
-    name: row.name,
-    startTime: row.start_time,
-    endTime: row.end_time,
-    durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
-    status: row.status as SpanStatus,
-    statusMessage: row.status_message,
-    input: parse(row.input),
-    output: parse(row.output),
-    model: row.model,
-    provider: row.provider,
-    usage: hasUsage
-      ? {
-          inputTokens: Number(row.input_tokens ?? 0),
-          outputTokens: Number(row.output_tokens ?? 0),
-          ...(row.cached_input_tokens === null ? {} : { cachedInputTokens: Number(row.cached_input_tokens) }),
-          ...(row.reasoning_tokens === null ? {} : { reasoningTokens: Number(row.reasoning_tokens) }),
-          estimated: Number(row.usage_estimated) === 1,
+    async listScores(projectId, traceId) {
+      const rows = await run(() =>
+        db
+          .selectFrom('scores')
+          .selectAll()
+          .where('project_id', '=', projectId)
+          .where('trace_id', '=', traceId)
+          .orderBy('created_at')
+          .orderBy('id')
+          .execute(),
+      );
+      return rows.map(toScore);
+    },
+    async listTraces(projectId, query: TraceQuery) {
+      let select = db.selectFrom('traces').selectAll().where('project_id', '=', projectId);
+      if (query.from) select = select.where('sort_time', '>=', query.from);
+      if (query.to) select = select.where('sort_time', '<', query.to);
+      if (query.name !== undefined) select = select.where('display_name', '=', query.name);
+      if (query.userId !== undefined) select = select.where('user_id', '=', query.userId);
+      if (query.sessionId !== undefined) select = select.where('session_id', '=', query.sessionId);
+      if (query.environment !== undefined) select = select.where('environment', '=', query.environment);
+      if (query.status !== undefined) select = select.where('display_status', '=', query.status);
+      for (const tag of query.tags ?? [])
+        select = select.where(sql<SqlBool>`tags like ${containsJsonString(tag)} escape '!'`);
+      if (query.model !== undefined)
+        select = select.where(sql<SqlBool>`models like ${containsJsonString(query.model)} escape '!'`);
+      if (query.minLatencyMs !== undefined) select = select.where('latency_ms', '>=', query.minLatencyMs);
+      if (query.maxLatencyMs !== undefined) select = select.where('latency_ms', '<=', query.maxLatencyMs);
+      if (query.minCost !== undefined) select = select.where('cost', '>=', query.minCost);
+      if (query.maxCost !== undefined) select = select.where('cost', '<=', query.maxCost);
+      if (query.text !== undefined) select = select.where(textFilter(projectId, query.text));
+      const after = query.after;
+      if (after)
+        select = select.where((eb) =>
+          eb.or([
+            eb('sort_time', '<', after.sortTime),
+            eb.and([eb('sort_time', '=', after.sortTime), eb('id', '<', after.id)]),
+          ]),
+        );
+      const rows = await run(() =>
+        select.orderBy('sort_time', 'desc').orderBy('id', 'desc').limit(query.limit).execute(),
+      );
+      return rows.map(toTrace);
+    },
+    async listRollups(projectId, from, to) {
+      const rows = await run(() =>
+        db
+          .selectFrom('span_rollups')
+          .selectAll()
+          .where('project_id', '=', projectId)
+          .where('bucket', '>=', from)
+          .where('bucket', '<', to)
+          .execute(),
+      );
+      return rows.map(toRollup);
+    },
+    async deleteOlderThan(before, limit) {
+      const doomed = await run(() =>
+        db
+          .selectFrom('traces')
+          .select(['project_id', 'id'])
+          .where('sort_time', '<', before)
+          .limit(limit)
+          .execute(),
+      );
+      const byProject = new Map<string, string[]>();
+      for (const row of doomed)
+        byProject.set(row.project_id, [...(byProject.get(row.project_id) ?? []), row.id]);
+      for (const [projectId, ids] of byProject) {
+        for (const part of chunks(ids)) {
+          if (engine === 'sqlite') {
+            await run(() =>
+              sql`delete from text_search where rowid in (
+                select rowid from spans where project_id = ${projectId} and trace_id in (${sql.join(part)})
+                union all select -rowid from traces where project_id = ${projectId} and id in (${sql.join(part)}))`.execute(
+                db,
+              ),
+            );
+          }
+          await run(() =>
+            db
+              .deleteFrom('spans')
+              .where('project_id', '=', projectId)
+              .where('trace_id', 'in', part)
+              .execute(),
+          );
+          await run(() =>
+            db
+              .deleteFrom('scores')
+              .where('project_id', '=', projectId)
+              .where('trace_id', 'in', part)
+              .execute(),
+          );
+          await run(() =>
+            db.deleteFrom('traces').where('project_id', '=', projectId).where('id', 'in', part).execute(),
+          );
         }
-      : null,
-    cost: row.cost === null ? null : Number(row.cost),
-    timeToFirstTokenMs: row.time_to_first_token_ms === null ? null : Number(row.time_to_first_token_ms),
-    attributes: JSON.parse(row.attributes) as Record<string, unknown>,
+      }
+      await run(() => db.deleteFrom('span_rollups').where('bucket', '<', before).execute());
+      return doomed.length;
+    },
   };
+}
+
+/** `SET column = excluded.column` for every column of the row. */
+function excludedAll(row: object) {
+  return Object.fromEntries(
+    Object.keys(row).map((column) => [column, sql.ref(`excluded.${column}`)]),
+  ) as never;
+}
+
+/** A LIKE pattern (escape `!`) matching a JSON array text that contains this string. */
+function containsJsonString(value: string): string {
+  return `%${JSON.stringify(value).replace(/[!%_]/g, (character) => `!${character}`)}%`;
 }

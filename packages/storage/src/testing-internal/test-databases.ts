@@ -13,11 +13,11 @@ export interface TestStorage {
 }
 
 /** A fresh SQLite database in its own temporary data dir. */
-export async function createSqliteTestStorage(): Promise<TestStorage> {
+export async function createSqliteTestStorage(setup: { migrate?: boolean } = {}): Promise<TestStorage> {
   const dataDir = mkdtempSync(join(tmpdir(), 'flywheel-sqlite-'));
   const options: StorageOptions = { dataDir };
   const storage = openStorage(options);
-  await storage.migrate();
+  if (setup.migrate !== false) await storage.migrate();
   return {
     storage,
     options,
@@ -29,7 +29,7 @@ export async function createSqliteTestStorage(): Promise<TestStorage> {
 }
 
 /** A fresh database on the test run's PostgreSQL server. */
-export async function createPostgresTestStorage(): Promise<TestStorage> {
+export async function createPostgresTestStorage(setup: { migrate?: boolean } = {}): Promise<TestStorage> {
   const adminUrl = inject('postgresUrl');
   const name = `flywheel_test_${Math.random().toString(36).slice(2, 12)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -40,7 +40,7 @@ export async function createPostgresTestStorage(): Promise<TestStorage> {
   url.pathname = `/${name}`;
   const options: StorageOptions = { databaseUrl: url.toString(), dataDir: tmpdir() };
   const storage = openStorage(options);
-  await storage.migrate();
+  if (setup.migrate !== false) await storage.migrate();
   return {
     storage,
     options,

@@ -1,15 +1,8 @@
-import type { SpanRecord, TraceRecord } from '@flywheel/core';
-
-/** One trace and its spans, for one project. */
-export interface TraceWriteItem {
-  projectId: string;
-  trace: TraceRecord;
-  spans: SpanRecord[];
-}
+import type { TraceWriteBatch } from '@flywheel/core';
 
 /** Messages to the writer thread. */
 export type WriterRequest =
-  | { id: number; type: 'write'; items: TraceWriteItem[] }
+  | { id: number; type: 'write'; batches: TraceWriteBatch[] }
   | { id: number; type: 'close' };
 
 /** Answers from the writer thread. */

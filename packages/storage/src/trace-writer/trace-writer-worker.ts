@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { FlywheelError } from '@flywheel/spec';
 import { createSqliteTraceWrites } from '../dialects/sqlite-trace-writes.js';
 import { openStorage, type StorageOptions } from '../open-storage.js';
-import type { TraceWriteItem, WriterRequest, WriterResponse } from './trace-writer-protocol.js';
+import type { WriterRequest, WriterResponse } from './trace-writer-protocol.js';
 
 // The writer thread: its own connection, so a commit (an fsync under synchronous=FULL) blocks
 // this thread only, never the one answering requests.
@@ -17,9 +17,11 @@ const port = parentPort!;
 
 const decoder = new TextDecoder();
 
+let queue: Promise<void> = Promise.resolve();
 port.on('message', (message: Uint8Array) => {
   const request = JSON.parse(decoder.decode(message)) as WriterRequest;
-  void handle(request).then((response) => port.postMessage(response));
+  // One request at a time: a write's transaction spans awaits on the writer's one connection.
+  queue = queue.then(() => handle(request)).then((response) => port.postMessage(response));
 });
 
 async function handle(request: WriterRequest): Promise<WriterResponse> {
@@ -30,16 +32,11 @@ async function handle(request: WriterRequest): Promise<WriterResponse> {
       return { id: request.id, ok: true };
     }
     if (sqliteWrites) {
-      sqliteWrites.write(request.items);
+      await sqliteWrites.write(request.batches);
       return { id: request.id, ok: true };
     }
     await storage.stores.transaction(async (transaction) => {
-      for (const [projectId, items] of groupByProject(request.items)) {
-        await transaction.traces.writeBatch(projectId, {
-          traces: items.map((item) => item.trace),
-          spans: items.flatMap((item) => item.spans),
-        });
-      }
+      for (const batch of request.batches) await transaction.traces.write(batch);
     });
     return { id: request.id, ok: true };
   } catch (error) {
@@ -50,14 +47,4 @@ async function handle(request: WriterRequest): Promise<WriterResponse> {
       message: error instanceof Error ? error.message : String(error),
     };
   }
-}
-
-function groupByProject(items: TraceWriteItem[]): Map<string, TraceWriteItem[]> {
-  const groups = new Map<string, TraceWriteItem[]>();
-  for (const item of items) {
-    const group = groups.get(item.projectId);
-    if (group) group.push(item);
-    else groups.set(item.projectId, [item]);
-  }
-  return groups;
 }

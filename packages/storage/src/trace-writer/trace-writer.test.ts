@@ -1,4 +1,4 @@
-import type { SpanRecord, TraceRecord } from '@flywheel/core';
+import type { SpanPatch, TraceWriteBatch } from '@flywheel/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPostgresTestStorage,
@@ -7,45 +7,23 @@ import {
 } from '../testing-internal/test-databases.js';
 import { createThreadedTraceWriter, type TraceWriter } from './trace-writer.js';
 
-function traceOf(projectId: string, id: string): { trace: TraceRecord; span: SpanRecord } {
-  const trace: TraceRecord = {
-    id,
-    projectId,
+function batchOf(projectId: string, id: string): TraceWriteBatch {
+  const span: SpanPatch = {
+    id: `${id}-span`,
+    traceId: id,
+    eventTime: '2026-01-01T00:00:01.000Z',
+    kind: 'generation',
     name: 'chat',
     startTime: '2026-01-01T00:00:00.000Z',
     endTime: '2026-01-01T00:00:01.000Z',
     status: 'ok',
-    userId: null,
-    sessionId: null,
-    tags: [],
-    metadata: {},
-    environment: null,
-    release: null,
-    input: { messages: [] },
-    output: null,
-  };
-  const span: SpanRecord = {
-    id: `${id}-span`,
-    projectId,
-    traceId: id,
-    parentId: null,
-    kind: 'generation',
-    name: 'chat',
-    startTime: trace.startTime,
-    endTime: trace.endTime,
-    durationMs: 1000,
-    status: 'ok',
-    statusMessage: null,
-    input: null,
     output: { content: 'hi' },
     model: 'm',
     provider: 'p',
     usage: { inputTokens: 1, outputTokens: 2, estimated: false },
     cost: null,
-    timeToFirstTokenMs: null,
-    attributes: {},
   };
-  return { trace, span };
+  return { projectId, traces: [{ id, eventTime: span.eventTime, name: 'chat' }], spans: [span], scores: [] };
 }
 
 describe.each([
@@ -72,23 +50,14 @@ describe.each([
   });
 
   it('commits a batch from its own thread, visible to the main connection once write resolves', async () => {
-    const items = Array.from({ length: 50 }, (_, index) => {
-      const { trace, span } = traceOf(projectId, `tr-${index}`);
-      return { projectId, trace, spans: [span] };
-    });
-    await writer.write(items);
+    await writer.write(Array.from({ length: 50 }, (_, index) => batchOf(projectId, `tr-${index}`)));
     expect(await test.storage.stores.traces.listSpans(projectId, 'tr-49')).toHaveLength(1);
     expect(await test.storage.stores.traces.getTrace(projectId, 'tr-0')).toMatchObject({ name: 'chat' });
   });
 
   it('rejects a batch it could not commit, writing none of it', async () => {
-    const good = traceOf(projectId, 'tr-good');
-    const orphan = traceOf('proj_missing', 'tr-orphan');
     await expect(
-      writer.write([
-        { projectId, trace: good.trace, spans: [good.span] },
-        { projectId: 'proj_missing', trace: orphan.trace, spans: [orphan.span] },
-      ]),
+      writer.write([batchOf(projectId, 'tr-good'), batchOf('proj_missing', 'tr-orphan')]),
     ).rejects.toThrow();
     expect(await test.storage.stores.traces.getTrace(projectId, 'tr-good')).toBeUndefined();
   });
@@ -98,7 +67,6 @@ describe.each([
     const first = local.close();
     expect(local.close()).toBe(first);
     await first;
-    const { trace, span } = traceOf(projectId, 'tr-late');
-    await expect(local.write([{ projectId, trace, spans: [span] }])).rejects.toThrow(/stopped/);
+    await expect(local.write([batchOf(projectId, 'tr-late')])).rejects.toThrow(/stopped/);
   });
 });

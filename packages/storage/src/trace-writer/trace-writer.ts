@@ -1,12 +1,13 @@
 import { Worker } from 'node:worker_threads';
+import type { TraceWriteBatch } from '@flywheel/core';
 import { type ErrorCode, FlywheelError, isErrorCode } from '@flywheel/spec';
 import type { StorageOptions } from '../open-storage.js';
-import type { TraceWriteItem, WriterRequest, WriterResponse } from './trace-writer-protocol.js';
+import type { WriterRequest, WriterResponse } from './trace-writer-protocol.js';
 
 /** Writes traces off the request thread. */
 export interface TraceWriter {
-  /** Writes the items in one transaction; resolves once they are committed. */
-  write(items: TraceWriteItem[]): Promise<void>;
+  /** Writes the batches in one transaction; resolves once they are committed (durably). */
+  write(batches: TraceWriteBatch[]): Promise<void>;
   /** Finishes pending writes, closes the writer's connection and stops its thread; idempotent. */
   close(): Promise<void>;
 }
@@ -18,7 +19,7 @@ export interface TraceWriter {
  *
  * @example
  * const writer = createThreadedTraceWriter({ dataDir: '.flywheel' });
- * await writer.write([{ projectId, trace, spans: [span] }]);
+ * await writer.write([{ projectId, traces: [], spans: [spanPatch], scores: [] }]);
  */
 export function createThreadedTraceWriter(options: StorageOptions): TraceWriter {
   const worker = new Worker(workerUrl(), {
@@ -67,7 +68,7 @@ export function createThreadedTraceWriter(options: StorageOptions): TraceWriter 
   };
 
   return {
-    write: (items) => send({ type: 'write', items }),
+    write: (batches) => send({ type: 'write', batches }),
     close() {
       closed ??= (async () => {
         await send({ type: 'close' }).catch(() => undefined);

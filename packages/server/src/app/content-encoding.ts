@@ -1,0 +1,58 @@
+import { Transform } from 'node:stream';
+import { createGunzip, createInflate } from 'node:zlib';
+import { FlywheelError } from '@flywheel/spec';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Accepts `Content-Encoding: gzip` (and `deflate`) bodies, as OTLP exporters and SDKs send them.
+ * The size limit applies to the decoded body, so a small gzip bomb is refused with 413 as soon
+ * as its output passes the limit, without inflating the rest.
+ */
+export function registerContentDecoding(app: FastifyInstance, bodyLimitBytes: number) {
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+    if (encoding === undefined || encoding === '' || encoding === 'identity') return payload;
+    if (encoding !== 'gzip' && encoding !== 'deflate' && encoding !== 'x-gzip') {
+      throw new FlywheelError(
+        'unsupported_media_type',
+        `Content-Encoding '${encoding}' is not supported; send the body plain or gzip-compressed.`,
+      );
+    }
+    const limit = request.routeOptions.bodyLimit ?? bodyLimitBytes;
+    const inflate = encoding === 'deflate' ? createInflate() : createGunzip();
+    let decoded = 0;
+    const limiter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        decoded += chunk.length;
+        if (decoded > limit) {
+          callback(
+            new FlywheelError(
+              'payload_too_large',
+              `The decompressed request body is larger than the limit of ${limit} bytes.`,
+            ),
+          );
+          inflate.destroy();
+          payload.destroy();
+          return;
+        }
+        callback(null, chunk);
+      },
+    });
+    // Fastify compares Content-Length with the bytes received on the wire, not the decoded ones.
+    const counted = limiter as Transform & { receivedEncodedLength: number };
+    counted.receivedEncodedLength = 0;
+    payload.on('data', (chunk: Buffer) => {
+      counted.receivedEncodedLength += chunk.length;
+    });
+    inflate.on('error', (error) => {
+      limiter.destroy(
+        new FlywheelError(
+          'validation_failed',
+          `The body is not valid ${encoding} data (${(error as Error).message}); compress it with ${encoding} or drop the Content-Encoding header.`,
+        ),
+      );
+    });
+    payload.pipe(inflate).pipe(limiter);
+    return limiter;
+  });
+}

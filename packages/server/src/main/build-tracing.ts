@@ -1,0 +1,86 @@
+import {
+  type BatchingSink,
+  createBatchingSink,
+  createIngestQueue,
+  type PriceTable,
+  type Stores,
+  type TraceWriteBatch,
+} from '@flywheel/core';
+import { createThreadedTraceWriter } from '@flywheel/storage';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Settings } from '../settings/settings.js';
+import type { TracingDeps } from '../tracing/tracing-deps.js';
+
+/** Ingestion, the gateway's trace sink and retention, sharing one writer thread. */
+export interface BuiltTracing {
+  tracing: TracingDeps;
+  /** Where the gateway queues finished calls (fire and forget). */
+  gatewaySink: BatchingSink<TraceWriteBatch>;
+  /** Flushes the gateway's traces, waits for ingestion to commit, stops retention and the writer. */
+  close(): Promise<void>;
+}
+
+const retentionIntervalMs = 10 * 60_000;
+const retentionChunk = 5_000;
+
+/**
+ * Traces are committed on a writer thread with its own connection, so no commit (and its
+ * fsync) ever blocks the thread that answers requests. Ingestion waits for its commit before
+ * acknowledging; the gateway's traces are queued and written after the answer went out.
+ */
+export function buildTracing(
+  settings: Settings,
+  stores: Stores,
+  prices: PriceTable,
+  logger: FastifyBaseLogger | undefined,
+): BuiltTracing {
+  const writer = createThreadedTraceWriter({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+  const queue = createIngestQueue({
+    write: (batches) => writer.write(batches),
+    maxPendingEvents: settings.ingestMaxPendingEvents,
+  });
+  const gatewaySink = createBatchingSink<TraceWriteBatch>({
+    exportBatch: (batches) => writer.write(batches),
+    onExportError: (error, batch) =>
+      logger?.error({ err: error, lost: batch.length }, 'gateway traces could not be written'),
+  });
+
+  let retention: ReturnType<typeof setInterval> | undefined;
+  let retentionRun: Promise<void> | undefined;
+  if (settings.retentionDays > 0) {
+    const sweep = async () => {
+      const before = new Date(Date.now() - settings.retentionDays * 86_400_000).toISOString();
+      let deleted = 0;
+      for (;;) {
+        const count = await stores.traces.deleteOlderThan(before, retentionChunk);
+        deleted += count;
+        if (count < retentionChunk) break;
+      }
+      if (deleted > 0) logger?.info({ deleted, before }, 'retention deleted old traces');
+    };
+    const run = () => {
+      retentionRun ??= sweep()
+        .catch((error) =>
+          logger?.warn({ err: error }, 'retention sweep failed; retrying at the next interval'),
+        )
+        .finally(() => {
+          retentionRun = undefined;
+        });
+    };
+    run();
+    retention = setInterval(run, retentionIntervalMs);
+    retention.unref();
+  }
+
+  return {
+    tracing: { queue, prices, maxPayloadBytes: settings.gateway.traceMaxPayloadBytes },
+    gatewaySink,
+    async close() {
+      if (retention) clearInterval(retention);
+      await retentionRun;
+      await gatewaySink.shutdown();
+      await queue.drain();
+      await writer.close();
+    },
+  };
+}
