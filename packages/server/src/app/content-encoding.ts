@@ -31,8 +31,10 @@ export function registerContentDecoding(app: FastifyInstance, bodyLimitBytes: nu
               `The decompressed request body is larger than the limit of ${limit} bytes.`,
             ),
           );
+          // Stop inflating, but read the (compressed, within limits) rest so the answer can go out.
+          payload.unpipe(inflate);
           inflate.destroy();
-          payload.destroy();
+          payload.resume();
           return;
         }
         callback(null, chunk);
