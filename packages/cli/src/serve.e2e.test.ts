@@ -1,44 +1,15 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createFlywheelClient } from '@flywheel/sdk';
 import { FlywheelError } from '@flywheel/spec';
 import { afterEach, describe, expect, it } from 'vitest';
-
-// The real built command, as `npm start` runs it: this suite tests what ships, not the sources.
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
-
-interface Server {
-  child: ChildProcessWithoutNullStreams;
-  url: string;
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<number | null>;
-}
-
-async function startServer(dataDir: string): Promise<Server> {
-  if (!existsSync(bin)) throw new Error(`${bin} is missing: run 'npm run build' first (npm test does).`);
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, FLYWHEEL_LOG_LEVEL: 'warn', FLYWHEEL_CONFIG: '' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const check = () => {
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
-      // The banner is written in one piece, so once the URL is there the key is too.
-      if (match) resolve(match[1]!);
-    };
-    child.stdout.on('data', check);
-    void exit.then((code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
-  });
-  return { child, url, stdout: () => stdout, stderr: () => stderr, exit };
-}
+import {
+  bin,
+  type ServerProcess as Server,
+  startServerProcess as startServer,
+} from './testing-internal/server-process.js';
 
 describe('flywheel serve, end to end', () => {
   const running: Server[] = [];

@@ -83,6 +83,12 @@ export async function startFlywheel(
           ),
         );
     }
+    // Requests the server is answering (counted from the raw server, aborted ones included).
+    let inFlight = 0;
+    app.server.on('request', (_request, response) => {
+      inFlight++;
+      response.once('close', () => inFlight--);
+    });
     await app.listen({ host: settings.host, port: settings.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : settings.port;
@@ -104,10 +110,18 @@ export async function startFlywheel(
       close() {
         closing ??= (async () => {
           try {
-            await app.close();
+            const closed = app.close();
+            // Kept-alive sockets on which a client started sending a new request as the server
+            // began closing would hold the close open until a header timeout. Once every request
+            // being answered is done, those (never acknowledged) are cut.
+            while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+            app.server.closeAllConnections();
+            await closed;
+            logger.info('shutdown: every request answered');
             // After the last request: every trace of an answered call is written before the database closes.
             await built?.close();
             await tracing?.close();
+            logger.info('shutdown: traces written, writer stopped');
           } finally {
             await storage.close();
           }

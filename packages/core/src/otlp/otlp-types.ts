@@ -25,7 +25,7 @@ export interface OtlpTraceRequest {
   resourceSpans: OtlpResourceSpans[];
   /** Spans the decoder refused (invalid ids or times); they are absent from `resourceSpans`. */
   rejectedSpans: number;
-  /** Why spans were refused, one line each, at most {@link maxOtlpErrors} of them. */
+  /** Why spans were refused, one line each, at most `maxOtlpErrors` of them. */
   errors: string[];
 }
 
@@ -70,6 +70,3 @@ export interface OtlpEvent {
   name: string;
   attributes: OtlpAttributes;
 }
-
-/** Refusal messages kept per request; the count covers them all. */
-export const maxOtlpErrors = 20;

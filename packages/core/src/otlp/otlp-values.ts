@@ -1,0 +1,97 @@
+import { maxJsonDepth } from '@flywheel/spec';
+import type { OtlpAttributes, OtlpSpan } from './otlp-types.js';
+
+// Helpers both decoders share, so protobuf and JSON bodies normalize to identical values.
+
+/**
+ * Nesting allowed inside one attribute value (arrays and kvlists). One below the stored JSON
+ * limit, because the attributes object holding the value is itself one level.
+ */
+export const maxAnyValueDepth = maxJsonDepth - 1;
+
+/** Refusal messages kept per request; the count covers them all, the list stays small. */
+export const maxOtlpErrors = 20;
+
+/** An empty attribute map whose keys can never reach `Object.prototype`. */
+export function newAttributes(): OtlpAttributes {
+  return Object.create(null) as OtlpAttributes;
+}
+
+const hexDigits = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+/** Lowercase hex of `bytes`. */
+export function bytesToHex(bytes: Uint8Array): string {
+  let hex = '';
+  for (const byte of bytes) hex += hexDigits[byte];
+  return hex;
+}
+
+/** Standard base64 (with padding) of `bytes`, as OTLP/JSON writes `bytesValue`. */
+export function bytesToBase64(bytes: Uint8Array): string {
+  let binary = '';
+  // Chunks keep the argument list of fromCharCode far below engine limits.
+  for (let start = 0; start < bytes.length; start += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(start, start + 0x8000));
+  return btoa(binary);
+}
+
+/** Bytes of standard base64, or undefined when `text` is not base64. */
+export function base64ToBytes(text: string): Uint8Array | undefined {
+  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) return undefined;
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+  return bytes;
+}
+
+/** A signed 64-bit integer as a number when that is exact, else as a decimal string. */
+export function int64ToValue(value: bigint): number | string {
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(value)
+    : value.toString();
+}
+
+/** A double as OTLP/JSON writes it: non-finite values become strings so they survive JSON. */
+export function doubleToValue(value: number): number | string {
+  return Number.isFinite(value) ? value : String(value);
+}
+
+/**
+ * Why a hex id is unusable, or undefined when it is fine. W3C trace context forbids all-zero ids,
+ * and a wrong length means the exporter is broken.
+ */
+export function idProblem(hex: string, bytes: number): string | undefined {
+  if (hex.length !== bytes * 2) return `must be ${bytes} bytes, got ${hex.length / 2}`;
+  if (/^0+$/.test(hex)) return 'must not be all zero';
+  return undefined;
+}
+
+/** ISO-8601 UTC time (millisecond precision) of nanoseconds since the epoch; undefined for 0. */
+export function unixNanosToIso(nanos: bigint): string | undefined {
+  if (nanos <= 0n) return undefined;
+  // uint64 nanoseconds are at most ~1.8e13 ms, well inside the range Date accepts.
+  return new Date(Number(nanos / 1_000_000n)).toISOString();
+}
+
+/** Collects the spans a decoder refuses, keeping the first {@link maxOtlpErrors} reasons. */
+export class SpanRejections {
+  /** Spans refused so far. */
+  count = 0;
+  /** Their reasons, capped. */
+  readonly errors: string[] = [];
+
+  /** Records one refused span. */
+  add(message: string): void {
+    this.count++;
+    if (this.errors.length < maxOtlpErrors) this.errors.push(message);
+  }
+}
+
+/** Where a span sits in the request, for messages a client can act on. */
+export function spanLocation(resource: number, scope: number, span: number, spanId?: string): string {
+  const path = `resourceSpans[${resource}].scopeSpans[${scope}].spans[${span}]`;
+  return spanId ? `${path} (spanId ${spanId})` : path;
+}
+
+/** The span fields both decoders fill before validating ids. */
+export type DecodedSpanFields = Omit<OtlpSpan, 'traceId' | 'spanId' | 'parentSpanId'>;
