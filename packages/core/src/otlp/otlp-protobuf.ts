@@ -15,6 +15,7 @@ import {
   bytesToHex,
   doubleToValue,
   idProblem,
+  isNoParent,
   maxAnyValueDepth,
   newAttributes,
   SpanRejections,
@@ -188,7 +189,7 @@ function spanIdsProblem(span: RawSpan): string | undefined {
   if (traceProblem) return `traceId ${traceProblem}`;
   const spanProblem = idProblem(span.spanId, 8);
   if (spanProblem) return `spanId ${spanProblem}`;
-  if (span.parentSpanId === '') {
+  if (isNoParent(span.parentSpanId)) {
     (span as OtlpSpan).parentSpanId = null;
     return undefined;
   }
@@ -272,7 +273,8 @@ function decodeAnyValue(reader: ProtobufReader, depth: number): OtlpValue {
         // Checked before descending, so a hostile body cannot exhaust the stack.
         if (depth + 1 > maxAnyValueDepth)
           throw reader.error(`attribute value nested deeper than ${maxAnyValueDepth} levels`);
-        value = field === 5 ? decodeArray(reader.message(), depth + 1) : decodeKvlist(reader.message(), depth + 1);
+        value =
+          field === 5 ? decodeArray(reader.message(), depth + 1) : decodeKvlist(reader.message(), depth + 1);
         break;
       }
       case 7:

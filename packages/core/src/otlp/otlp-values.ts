@@ -1,5 +1,5 @@
 import { maxJsonDepth } from '@flywheel/spec';
-import type { OtlpAttributes, OtlpSpan } from './otlp-types.js';
+import type { OtlpAttributes } from './otlp-types.js';
 
 // Helpers both decoders share, so protobuf and JSON bodies normalize to identical values.
 
@@ -56,6 +56,11 @@ export function doubleToValue(value: number): number | string {
   return Number.isFinite(value) ? value : String(value);
 }
 
+/** Whether a parent id means "no parent": empty, or all zero as some converters write it. */
+export function isNoParent(hex: string): boolean {
+  return /^0*$/.test(hex);
+}
+
 /**
  * Why a hex id is unusable, or undefined when it is fine. W3C trace context forbids all-zero ids,
  * and a wrong length means the exporter is broken.
@@ -90,8 +95,6 @@ export class SpanRejections {
 /** Where a span sits in the request, for messages a client can act on. */
 export function spanLocation(resource: number, scope: number, span: number, spanId?: string): string {
   const path = `resourceSpans[${resource}].scopeSpans[${scope}].spans[${span}]`;
-  return spanId ? `${path} (spanId ${spanId})` : path;
+  // An id is only worth quoting when it has a plausible length; garbage would bloat the message.
+  return spanId && spanId.length <= 32 ? `${path} (spanId ${spanId})` : path;
 }
-
-/** The span fields both decoders fill before validating ids. */
-export type DecodedSpanFields = Omit<OtlpSpan, 'traceId' | 'spanId' | 'parentSpanId'>;

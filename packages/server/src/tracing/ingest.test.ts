@@ -403,3 +403,43 @@ describe('GET /api/traces, /api/traces/:id, /api/metrics and POST /api/scores', 
     expect(bad.status).toBe(400);
   });
 });
+
+describe('overload (I-6)', () => {
+  let small: GatewayTestApp;
+  beforeAll(async () => {
+    small = await startGatewayTestApp('models: []\n', {
+      fakes: [],
+      env: { FLYWHEEL_INGEST_MAX_PENDING_EVENTS: '100' },
+    });
+  });
+  afterAll(() => small.close());
+
+  it('refuses what does not fit in the queue with 429 and Retry-After, and keeps all it acknowledged', async () => {
+    const batches = Array.from({ length: 30 }, () => {
+      const traceId = uid('tr');
+      return { traceId, events: Array.from({ length: 60 }, () => spanEvent(traceId)) };
+    });
+    const answers = await Promise.all(
+      batches.map(({ events }) =>
+        fetch(`${small.url}/api/ingest`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${small.key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ batch: events }),
+        }),
+      ),
+    );
+    const refused = answers.filter((answer) => answer.status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused[0]!.headers.get('retry-after')).toBe('1');
+    expect((await refused[0]!.json()).error.code).toBe('ingest_overloaded');
+    for (const [index, answer] of answers.entries()) {
+      expect([200, 429]).toContain(answer.status);
+      const stored = await fetch(`${small.url}/api/traces/${batches[index]!.traceId}`, {
+        headers: { authorization: `Bearer ${small.key}` },
+      });
+      // Acknowledged: all 60 there. Refused: none of it was written.
+      if (answer.status === 200) expect((await stored.json()).span_count).toBe(60);
+      else expect(stored.status).toBe(404);
+    }
+  });
+});
