@@ -44,8 +44,9 @@ describe('ingest queue', () => {
 
   it('refuses at once with ingest_overloaded when the queue is full', async () => {
     let release: () => void = () => {};
+    let hold = true;
     const queue = createIngestQueue({
-      write: () => new Promise<void>((resolve) => (release = resolve)),
+      write: () => (hold ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve()),
       maxPendingEvents: 10,
     });
     const held = queue.submit(batch('a'), 8);
@@ -54,10 +55,9 @@ describe('ingest queue', () => {
       retryAfterSeconds: 1,
     });
     expect(queue.stats().refusedEvents).toBe(5);
+    hold = false;
     release();
     await held;
-    const later = queue.submit(batch('c'), 5);
-    release();
-    await expect(later).resolves.toBeUndefined();
+    await expect(queue.submit(batch('c'), 5)).resolves.toBeUndefined();
   });
 });
