@@ -122,7 +122,9 @@ function decodeSpan(item: unknown): OtlpSpan {
     startTimeUnixNano: nanos(field(span, 'startTimeUnixNano', 'start_time_unix_nano'), 'startTimeUnixNano'),
     endTimeUnixNano: nanos(field(span, 'endTimeUnixNano', 'end_time_unix_nano'), 'endTimeUnixNano'),
     attributes: attributes(field(span, 'attributes'), 'span'),
-    events: list(field(span, 'events'), 'events').map((event, index) => decodeEvent(event, `events[${index}]`)),
+    events: list(field(span, 'events'), 'events').map((event, index) =>
+      decodeEvent(event, `events[${index}]`),
+    ),
     status: {
       code: enumValue(status && field(status, 'code'), statusCodeNames, 2) as OtlpStatusCode,
       message: optionalString(status && field(status, 'message'), 'status.message'),

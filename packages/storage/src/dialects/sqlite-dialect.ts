@@ -25,6 +25,7 @@ export function createSqliteDialect(options: SqliteDialectOptions): StorageDiale
   database.pragma('synchronous = FULL');
   database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   database.pragma('foreign_keys = ON');
+  database.pragma('cache_size = -65536');
   return {
     kind: 'sqlite',
     db: new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database }) }),

@@ -225,9 +225,12 @@ export function toScore(row: Selectable<ScoresTable>): ScoreRecord {
   };
 }
 
-/** The text a span or trace is found by: its input and output JSON. */
+/** Characters of input and of output that text search covers, each (bounds the indexing cost). */
+export const searchedCharacters = 4000;
+
+/** The text a span or trace is found by: the start of its input and output JSON. */
 export function searchBody(row: { input: string | null; output: string | null }): string {
-  return `${row.input ?? ''} ${row.output ?? ''}`;
+  return `${(row.input ?? '').slice(0, searchedCharacters)} ${(row.output ?? '').slice(0, searchedCharacters)}`;
 }
 
 /**

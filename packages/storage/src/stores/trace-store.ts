@@ -8,8 +8,7 @@ import {
   type TraceRecord,
   type TraceStore,
 } from '@flywheel/core';
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
-import type { DatabaseSchema } from '../schema/database-schema.js';
+import { type SqlBool, sql } from 'kysely';
 import type { StorageContext } from './storage-context.js';
 import {
   ftsQuery,
@@ -174,29 +173,26 @@ export function createTraceStore(context: StorageContext, engine: 'sqlite' | 'po
         await run(() => sql`delete from text_search where rowid = ${rowid}`.execute(db));
         if (row.input === null && row.output === null) continue;
         await run(() =>
-          sql`insert into text_search (rowid, project_id, trace_id, body)
-            values (${rowid}, ${projectId}, ${row.trace_id ?? row.id}, ${searchBody(row)})`.execute(db),
+          sql`insert into text_search (rowid, body) values (${rowid}, ${searchBody(row)})`.execute(db),
         );
       }
     }
   }
 
-  const textFilter =
-    (projectId: string, text: string) => (eb: ExpressionBuilder<DatabaseSchema, 'traces'>) => {
-      if (engine === 'sqlite') {
-        const match = ftsQuery(text) ?? '""';
-        return eb(
-          'id',
-          'in',
-          sql<string>`(select trace_id from text_search where text_search match ${match} and project_id = ${projectId})`,
-        ) as Expression<SqlBool>;
-      }
-      const document = (alias: string) =>
-        sql`to_tsvector('simple', coalesce(${sql.ref(`${alias}.input`)}, '') || ' ' || coalesce(${sql.ref(`${alias}.output`)}, ''))`;
-      return sql<SqlBool>`(${document('traces')} @@ plainto_tsquery('simple', ${text}) or traces.id in (
+  const textFilter = (projectId: string, text: string) => {
+    if (engine === 'sqlite') {
+      const match = ftsQuery(text) ?? '""';
+      // The index holds no columns: its rowids are span rowids (and minus trace rowids).
+      return sql<SqlBool>`(traces.id in (select s.trace_id from spans s where s.project_id = ${projectId}
+            and s.rowid in (select rowid from text_search where text_search match ${match} and rowid > 0))
+          or traces.rowid in (select -rowid from text_search where text_search match ${match} and rowid < 0))`;
+    }
+    const document = (alias: string) =>
+      sql`to_tsvector('simple', coalesce(${sql.ref(`${alias}.input`)}, '') || ' ' || coalesce(${sql.ref(`${alias}.output`)}, ''))`;
+    return sql<SqlBool>`(${document('traces')} @@ plainto_tsquery('simple', ${text}) or traces.id in (
       select s.trace_id from spans s where s.project_id = ${projectId}
         and ${document('s')} @@ plainto_tsquery('simple', ${text})))`;
-    };
+  };
 
   return {
     async write(batch) {
