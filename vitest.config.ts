@@ -3,7 +3,12 @@ import { defineConfig } from 'vitest/config';
 
 // Tests import workspace packages from their TypeScript sources (the `flywheel-source`
 // export condition), so a test run never depends on a stale `dist/`.
-const conditions = ['flywheel-source', ...defaultServerConditions];
+// Vite's `module` condition is left out: vitest hands these conditions to Node, and `module`
+// sends Node to ESM builds that only bundlers can load (OpenTelemetry's exporters).
+const conditions = [
+  'flywheel-source',
+  ...defaultServerConditions.filter((condition) => condition !== 'module'),
+];
 
 export default defineConfig({
   resolve: { conditions },

@@ -11,12 +11,11 @@
 // BENCH_CONCURRENCY=8 (requests in flight)  BENCH_QUERY_SPANS=1000000 (0 skips the queries)
 // BENCH_QUERY_ENGINES=sqlite
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
 import { buildNativeBody, buildOtlpBody, spansPerBatch, vocabulary } from './spans.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -44,7 +43,15 @@ async function startPostgres() {
   const { chmodSync } = await import('node:fs');
   chmodSync(base, 0o777);
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const pg = new EmbeddedPostgres({ databaseDir: join(base, 'data'), user: 'bench', password: 'bench', port, persistent: false, onLog: () => {}, onError: () => {} });
+  const pg = new EmbeddedPostgres({
+    databaseDir: join(base, 'data'),
+    user: 'bench',
+    password: 'bench',
+    port,
+    persistent: false,
+    onLog: () => {},
+    onError: () => {},
+  });
   await pg.initialise();
   await pg.start();
   await pg.createDatabase('flywheel');
@@ -56,16 +63,28 @@ async function startServer(engine) {
   const dataDir = mkdtempSync(join(tmpdir(), 'fw-bench-ingest-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const postgres = engine === 'postgres' ? await startPostgres() : undefined;
-  const child = spawn(process.execPath, [...(env.BENCH_NODE_ARGS ? env.BENCH_NODE_ARGS.split(' ') : []), bin, 'serve', '--port', '0', '--data-dir', dataDir], {
-    env: {
-      ...env,
-      FLYWHEEL_LOG_LEVEL: 'warn',
-      FLYWHEEL_CONFIG: '',
-      FLYWHEEL_INGEST_MAX_PENDING_EVENTS: '200000',
-      ...(postgres ? { FLYWHEEL_DATABASE_URL: postgres.url } : {}),
+  const child = spawn(
+    process.execPath,
+    [
+      ...(env.BENCH_NODE_ARGS ? env.BENCH_NODE_ARGS.split(' ') : []),
+      bin,
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+    ],
+    {
+      env: {
+        ...env,
+        FLYWHEEL_LOG_LEVEL: 'warn',
+        FLYWHEEL_CONFIG: '',
+        FLYWHEEL_INGEST_MAX_PENDING_EVENTS: '200000',
+        ...(postgres ? { FLYWHEEL_DATABASE_URL: postgres.url } : {}),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   cleanups.push(() => child.kill('SIGKILL'));
   let stdout = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -103,7 +122,18 @@ function post(url, path, key, body, contentType) {
     const target = new URL(path, url);
     const started = performance.now();
     const request = http.request(
-      { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { authorization: `Bearer ${key}`, 'content-type': contentType, 'content-length': body.length } },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        agent,
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': contentType,
+          'content-length': body.length,
+        },
+      },
       (response) => {
         response.resume();
         response.on('end', () => resolve({ status: response.statusCode, ms: performance.now() - started }));
@@ -132,7 +162,8 @@ async function load(server, protocol, seconds, nextBody) {
         if (result.status === 200) {
           acknowledged += spansPerBatch;
           latencies.push(result.ms);
-        } else if (result.status === 429 || result.status === 503) await new Promise((resolve) => setTimeout(resolve, 50));
+        } else if (result.status === 429 || result.status === 503)
+          await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }),
   );
@@ -155,7 +186,9 @@ function bodies(protocol, count) {
 
 async function get(server, path) {
   const started = performance.now();
-  const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${server.key}` } });
+  const response = await fetch(`${server.url}${path}`, {
+    headers: { authorization: `Bearer ${server.key}` },
+  });
   const body = await response.json();
   if (response.status !== 200) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
   return { ms: performance.now() - started, body };
@@ -173,7 +206,10 @@ async function queries(server) {
     ['trace list, first page, min_latency_ms=2000', '/api/traces?limit=50&min_latency_ms=2000'],
     [`trace list, first page, text search "${word}"`, `/api/traces?limit=50&q=${word}`],
     ['metrics, 24 h by model', `/api/metrics?from=${dayAgo}&to=${now.toISOString()}&group_by=model`],
-    ['metrics, 24 h by hour', `/api/metrics?from=${dayAgo}&to=${now.toISOString()}&group_by=time&bucket=hour`],
+    [
+      'metrics, 24 h by hour',
+      `/api/metrics?from=${dayAgo}&to=${now.toISOString()}&group_by=time&bucket=hour`,
+    ],
   ];
   const rows = [];
   for (const [name, path] of cases) {
@@ -192,9 +228,13 @@ async function queries(server) {
 }
 
 say(`# Flywheel ingestion benchmark (${new Date().toISOString()})`);
-say(`Node ${process.version}; ${settings.concurrency} requests in flight; batches of ${spansPerBatch} spans of ~1 KB; ${settings.seconds} s per cell.`);
+say(
+  `Node ${process.version}; ${settings.concurrency} requests in flight; batches of ${spansPerBatch} spans of ~1 KB; ${settings.seconds} s per cell.`,
+);
 say('');
-say('| engine | protocol | spans/s acknowledged | request p50 ms | request p99 ms | server CPU µs/span | answers |');
+say(
+  '| engine | protocol | spans/s acknowledged | request p50 ms | request p99 ms | server CPU µs/span | answers |',
+);
 say('|---|---|---|---|---|---|---|');
 const pregenerated = Math.max(200, Math.ceil((settings.seconds * 40_000) / spansPerBatch));
 for (const engine of settings.engines) {
@@ -205,7 +245,9 @@ for (const engine of settings.engines) {
     // Warm-up, then the measured run; every body has fresh ids.
     await load(server, protocol, 1, () => prepared[next++ % prepared.length]);
     const result = await load(server, protocol, settings.seconds, () => prepared[next++ % prepared.length]);
-    say(`| ${engine} | ${protocol} | ${Math.round(result.spansPerSecond)} | ${result.p50.toFixed(1)} | ${result.p99.toFixed(1)} | ${result.cpuMicrosPerSpan.toFixed(1)} | ${result.statuses} |`);
+    say(
+      `| ${engine} | ${protocol} | ${Math.round(result.spansPerSecond)} | ${result.p50.toFixed(1)} | ${result.p99.toFixed(1)} | ${result.cpuMicrosPerSpan.toFixed(1)} | ${result.statuses} |`,
+    );
   }
   if (settings.querySpans > 0 && settings.queryEngines.includes(engine)) {
     process.stderr.write(`seeding ${settings.querySpans} spans into ${engine}…\n`);
@@ -214,10 +256,14 @@ for (const engine of settings.engines) {
     while (seeded < settings.querySpans) {
       const result = await load(server, 'native', 5, () => buildNativeBody());
       seeded += result.acknowledged;
-      process.stderr.write(`  ${seeded} spans (${Math.round(seeded / ((performance.now() - seedStarted) / 1000))}/s)\n`);
+      process.stderr.write(
+        `  ${seeded} spans (${Math.round(seeded / ((performance.now() - seedStarted) / 1000))}/s)\n`,
+      );
     }
     say('');
-    say(`Queries over ${seeded.toLocaleString('en')} spans (plus the load runs) on ${engine}, 30 runs each after 3 warm-ups:`);
+    say(
+      `Queries over ${seeded.toLocaleString('en')} spans (plus the load runs) on ${engine}, 30 runs each after 3 warm-ups:`,
+    );
     say('');
     say('| query | p50 ms | p95 ms | rows |');
     say('|---|---|---|---|');

@@ -45,7 +45,11 @@ function spanFacts() {
 export function buildNativeBody() {
   const batch = [];
   for (const trace of spanFacts()) {
-    batch.push({ id: hex(8), type: 'trace-create', body: { id: trace.traceId, name: 'bench agent', user_id: trace.userId, tags: ['bench'] } });
+    batch.push({
+      id: hex(8),
+      type: 'trace-create',
+      body: { id: trace.traceId, name: 'bench agent', user_id: trace.userId, tags: ['bench'] },
+    });
     for (const span of trace.spans) {
       batch.push({
         id: hex(8),
@@ -84,7 +88,9 @@ export function buildOtlpBody() {
         name: 'chat gpt',
         kind: 2,
         spanContext: () => ({ traceId: trace.traceId, spanId: span.id, traceFlags: 1 }),
-        parentSpanContext: span.parentId ? { traceId: trace.traceId, spanId: span.parentId, traceFlags: 1 } : undefined,
+        parentSpanContext: span.parentId
+          ? { traceId: trace.traceId, spanId: span.parentId, traceFlags: 1 }
+          : undefined,
         startTime: hrTime(span.start),
         endTime: hrTime(span.end),
         status: { code: span.error ? 2 : 1 },

@@ -47,6 +47,13 @@ export {
   latencyBucket,
   mergeHistogram,
 } from './metrics/latency-histogram.js';
+export { OtlpDecodeError } from './otlp/otlp-decode-error.js';
+export type { MapOtlpSpansOptions, OtlpMappingResult } from './otlp/otlp-genai-mapping.js';
+export { mapOtlpSpans } from './otlp/otlp-genai-mapping.js';
+export { decodeOtlpJson } from './otlp/otlp-json.js';
+export type { ExportTraceServiceResult } from './otlp/otlp-protobuf.js';
+export { decodeOtlpProtobuf, encodeExportTraceServiceResponse } from './otlp/otlp-protobuf.js';
+export type { OtlpTraceRequest } from './otlp/otlp-types.js';
 export type { ApiKeyStore } from './ports/api-key-store.js';
 export type { InstanceStore } from './ports/instance-store.js';
 export type { ProjectStore } from './ports/project-store.js';

@@ -33,7 +33,11 @@ function send(
       ...(body !== undefined || options.raw ? { 'content-type': 'application/json' } : {}),
       ...options.headers,
     },
-    ...(options.raw ? { body: options.raw } : body !== undefined ? { body: JSON.stringify(body) } : {}),
+    ...(options.raw
+      ? { body: new Uint8Array(options.raw) }
+      : body !== undefined
+        ? { body: JSON.stringify(body) }
+        : {}),
   });
 }
 
