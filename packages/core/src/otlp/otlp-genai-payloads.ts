@@ -91,24 +91,23 @@ const operationDetailsEvents: ReadonlySet<string> = new Set(['gen_ai.client.infe
 const eventNoise: ReadonlySet<string> = new Set(['gen_ai.system', 'gen_ai.provider.name', 'event.name']);
 
 function genAiInputMessages(reader: AttributeReader, events: SpanEvents): unknown {
-  const fromSpan = withSystemInstructions(
-    reader.json('gen_ai.input.messages'),
-    reader.json('gen_ai.system_instructions'),
-  );
-  if (fromSpan !== undefined) return fromSpan;
-  for (const event of events.named(operationDetailsEvents)) {
-    const details = new AttributeReader(event.attributes);
-    const fromEvent = withSystemInstructions(
-      details.json('gen_ai.input.messages'),
-      details.json('gen_ai.system_instructions'),
-    );
-    if (fromEvent !== undefined) return fromEvent;
+  let messages = reader.json('gen_ai.input.messages');
+  let system = reader.json('gen_ai.system_instructions');
+  if (messages === undefined)
+    for (const event of events.named(operationDetailsEvents)) {
+      const details = new AttributeReader(event.attributes);
+      messages = details.json('gen_ai.input.messages');
+      system ??= details.json('gen_ai.system_instructions');
+      if (messages !== undefined) break;
+    }
+  if (messages === undefined) {
+    const fromEvents = events.named(messageEventRoles).map((event) => ({
+      role: messageEventRoles.get(event.name),
+      ...eventMessage(event.attributes),
+    }));
+    if (fromEvents.length > 0) messages = fromEvents;
   }
-  const messages = events.named(messageEventRoles).map((event) => {
-    const message = eventMessage(event.attributes);
-    return { role: messageEventRoles.get(event.name), ...message };
-  });
-  return messages.length > 0 ? messages : undefined;
+  return withSystemInstructions(messages, system);
 }
 
 function genAiOutputMessages(reader: AttributeReader, events: SpanEvents): unknown {

@@ -1,5 +1,6 @@
 import { OtlpDecodeError } from './otlp-decode-error.js';
 import type {
+  ExportTraceServiceResult,
   OtlpAttributes,
   OtlpEvent,
   OtlpResourceSpans,
@@ -20,6 +21,7 @@ import {
   isNoParent,
   maxAnyValueDepth,
   newAttributes,
+  rejectedCount,
   SpanRejections,
   spanLocation,
 } from './otlp-values.js';
@@ -303,4 +305,21 @@ function optionalString(value: unknown, path: string): string {
 function field(value: Record<string, unknown>, name: string, protoName?: string): unknown {
   if (Object.hasOwn(value, name)) return value[name];
   return protoName !== undefined && Object.hasOwn(value, protoName) ? value[protoName] : undefined;
+}
+
+/**
+ * The OTLP/JSON `ExportTraceServiceResponse`. Per the OTLP spec, `partialSuccess` is only sent
+ * when spans were refused or there is a message; a full success is `{}`. int64 is written as a
+ * string, as the protobuf JSON mapping does.
+ *
+ * @example
+ * reply.send(exportTraceServiceResponseJson({ rejectedSpans: 2, errorMessage: errors.join('; ') }));
+ */
+export function exportTraceServiceResponseJson(result: ExportTraceServiceResult): {
+  partialSuccess?: { rejectedSpans: string; errorMessage: string };
+} {
+  const rejected = rejectedCount(result.rejectedSpans);
+  const errorMessage = result.errorMessage ?? '';
+  if (rejected === 0 && errorMessage === '') return {};
+  return { partialSuccess: { rejectedSpans: String(rejected), errorMessage } };
 }

@@ -135,9 +135,12 @@ export class ProtobufReader {
         this.need(8, '64-bit field');
         this.position += 8;
         return;
-      case WireType.lengthDelimited:
-        this.position += this.length();
+      case WireType.lengthDelimited: {
+        // Read first: `position += length()` would add to the position before the length.
+        const length = this.length();
+        this.position += length;
         return;
+      }
       case WireType.fixed32:
         this.need(4, '32-bit field');
         this.position += 4;

@@ -1,5 +1,6 @@
 import { ProtobufReader, WireType } from './otlp-protobuf-reader.js';
 import type {
+  ExportTraceServiceResult,
   OtlpAttributes,
   OtlpEvent,
   OtlpResourceSpans,
@@ -18,9 +19,12 @@ import {
   isNoParent,
   maxAnyValueDepth,
   newAttributes,
+  rejectedCount,
   SpanRejections,
   spanLocation,
 } from './otlp-values.js';
+
+export type { ExportTraceServiceResult } from './otlp-types.js';
 
 // Field numbers follow opentelemetry-proto: collector/trace/v1/trace_service.proto,
 // trace/v1/trace.proto, common/v1/common.proto and resource/v1/resource.proto. Unknown fields
@@ -321,14 +325,6 @@ function statusCode(value: number): OtlpStatusCode {
   return value === 1 || value === 2 ? value : 0;
 }
 
-/** What the server tells an exporter about spans it did not keep. */
-export interface ExportTraceServiceResult {
-  /** Spans refused; 0 when all were accepted. */
-  rejectedSpans: number;
-  /** Why (or a warning when nothing was refused); empty or absent when there is nothing to say. */
-  errorMessage?: string;
-}
-
 /**
  * Encodes an `ExportTraceServiceResponse`. Per the OTLP spec, `partial_success` is only sent when
  * spans were refused or there is a message; a full success is an empty body.
@@ -337,7 +333,7 @@ export interface ExportTraceServiceResult {
  * reply.type('application/x-protobuf').send(encodeExportTraceServiceResponse({ rejectedSpans: 0 }));
  */
 export function encodeExportTraceServiceResponse(result: ExportTraceServiceResult): Uint8Array {
-  const rejected = Math.max(0, Math.trunc(result.rejectedSpans));
+  const rejected = rejectedCount(result.rejectedSpans);
   const message = new TextEncoder().encode(result.errorMessage ?? '');
   if (rejected === 0 && message.length === 0) return new Uint8Array(0);
   const partial: number[] = [];

@@ -70,3 +70,11 @@ export interface OtlpEvent {
   name: string;
   attributes: OtlpAttributes;
 }
+
+/** What the server tells an exporter about spans it did not keep. */
+export interface ExportTraceServiceResult {
+  /** Spans refused; 0 when all were accepted. */
+  rejectedSpans: number;
+  /** Why (or a warning when nothing was refused); empty or absent when there is nothing to say. */
+  errorMessage?: string;
+}

@@ -98,3 +98,8 @@ export function spanLocation(resource: number, scope: number, span: number, span
   // An id is only worth quoting when it has a plausible length; garbage would bloat the message.
   return spanId && spanId.length <= 32 ? `${path} (spanId ${spanId})` : path;
 }
+
+/** A span count fit for a response: a non-negative integer, 0 for anything else. */
+export function rejectedCount(value: number): number {
+  return Number.isFinite(value) ? Math.max(0, Math.trunc(value)) : 0;
+}
