@@ -4,16 +4,15 @@ import {
   type CreateApiKeyRequest,
   type CreatedApiKeyBody,
   createdApiKeySchema,
-  errorBodySchema,
   FlywheelError,
   type HealthBody,
   healthSchema,
-  isErrorCode,
   listSchema,
   type ProjectBody,
   projectSchema,
 } from '@flywheel/spec';
 import type { z } from 'zod';
+import { describeError, parseJson, responseError } from './http-error.js';
 
 /** Options of {@link createFlywheelClient}. */
 export interface FlywheelClientOptions {
@@ -86,7 +85,7 @@ export function createFlywheelClient(options: FlywheelClientOptions): FlywheelCl
     } catch (error) {
       throw new FlywheelError(
         'server_unreachable',
-        `Cannot reach the Flywheel server at ${baseUrl}: ${describe(error)}`,
+        `Cannot reach the Flywheel server at ${baseUrl}: ${describeError(error)}`,
         {
           cause: error,
         },
@@ -94,7 +93,7 @@ export function createFlywheelClient(options: FlywheelClientOptions): FlywheelCl
     }
     const text = await response.text();
     const json = parseJson(text);
-    if (!response.ok) throw toError(response, json, text);
+    if (!response.ok) throw responseError(response, json, text);
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       throw new FlywheelError(
@@ -127,39 +126,4 @@ export function createFlywheelClient(options: FlywheelClientOptions): FlywheelCl
         }),
     },
   };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return text === '' ? undefined : JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function toError(response: Response, json: unknown, text: string): FlywheelError {
-  const body = errorBodySchema.safeParse(json);
-  const retryAfter = Number(response.headers.get('retry-after'));
-  const retry = Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {};
-  if (body.success) {
-    const { code, message, details } = body.data.error;
-    return new FlywheelError(isErrorCode(code) ? code : 'internal_error', message, {
-      status: response.status,
-      details: isErrorCode(code) ? details : { code, details },
-      ...retry,
-    });
-  }
-  return new FlywheelError(
-    response.status >= 500 ? 'server_unreachable' : 'internal_error',
-    `The server answered ${response.status} ${response.statusText}: ${text.slice(0, 200)}`,
-    { status: response.status, ...retry },
-  );
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as { cause?: unknown }).cause;
-    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
-  }
-  return String(error);
 }
