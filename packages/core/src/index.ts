@@ -75,7 +75,7 @@ export { applyTraceBatch, rollupKey } from './tracing/apply-trace-batch.js';
 export type { BatchingSink, BatchingSinkOptions, BatchingSinkStats } from './tracing/batching-sink.js';
 export { createBatchingSink } from './tracing/batching-sink.js';
 export type { EventsToBatchOptions, IngestItemResult } from './tracing/ingest-events.js';
-export { capPayload, eventsToBatch, priceSpan } from './tracing/ingest-events.js';
+export { capPayload, eventsToBatch, priceSpan, scoreRecord } from './tracing/ingest-events.js';
 export type { IngestQueue, IngestQueueOptions, IngestQueueStats } from './tracing/ingest-queue.js';
 export { createIngestQueue } from './tracing/ingest-queue.js';
 export { emptyTrace, mergeSpan, mergeTrace } from './tracing/merge-records.js';

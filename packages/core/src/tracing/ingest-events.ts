@@ -138,7 +138,8 @@ function spanUsage(usage: NonNullable<SpanBody['usage']>): SpanUsage {
   };
 }
 
-function scoreRecord(body: ScoreBody, eventTime: string): ScoreRecord {
+/** A score as stored, from what a client sent; `receivedAt` stands in for a missing timestamp. */
+export function scoreRecord(body: ScoreBody, receivedAt: string): ScoreRecord {
   return {
     id: body.id,
     traceId: body.trace_id,
@@ -153,7 +154,7 @@ function scoreRecord(body: ScoreBody, eventTime: string): ScoreRecord {
     value: body.value,
     source: body.source ?? 'api',
     comment: body.comment ?? null,
-    createdAt: body.timestamp ? iso(body.timestamp) : eventTime,
+    createdAt: body.timestamp ? iso(body.timestamp) : receivedAt,
   };
 }
 

@@ -1,4 +1,4 @@
-import { groupMetrics, type TraceQuery } from '@flywheel/core';
+import { groupMetrics, scoreRecord, type TraceQuery } from '@flywheel/core';
 import {
   createScoreRequestSchema,
   FlywheelError,
@@ -82,23 +82,7 @@ export function registerTraceRoutes(app: FastifyInstance, deps: AppDeps, tracing
     const { projectId } = request.auth;
     if (!(await traces.getTrace(projectId, body.trace_id)))
       throw new FlywheelError('trace_not_found', `No trace with id '${body.trace_id}' in this project.`);
-    const createdAt = body.timestamp ? iso(body.timestamp) : new Date().toISOString();
-    const score = {
-      id: body.id,
-      traceId: body.trace_id,
-      spanId: body.span_id ?? null,
-      name: body.name,
-      dataType:
-        typeof body.value === 'number'
-          ? 'numeric'
-          : typeof body.value === 'boolean'
-            ? 'boolean'
-            : 'categorical',
-      value: body.value,
-      source: body.source ?? 'api',
-      comment: body.comment ?? null,
-      createdAt,
-    } as const;
+    const score = scoreRecord(body, new Date().toISOString());
     await tracing.queue.submit({ projectId, traces: [], spans: [], scores: [score] }, 1);
     return reply.status(201).send(toScoreView(score));
   });
