@@ -1,270 +1,351 @@
-import type { IngestEvent, IngestResponseBody } from '@flywheel/spec';
+import { FlywheelError, type IngestEvent, ingestResponseSchema, maxIngestBatchItems } from '@flywheel/spec';
+import { describeError } from '../client/http-error.js';
+import { createBoundedQueue } from './bounded-queue.js';
+import { createFlushTracker, type FlushOptions, type FlushResult, Outcome } from './flush-tracker.js';
+import { cutIngestBatch, type IngestBatch } from './ingest-batch.js';
+import type { IngestFailure, IngestFailureReason, IngestItemError } from './ingest-failure.js';
+import { postIngestBatch } from './ingest-request.js';
+import { backoffDelay } from './retry-delay.js';
+import { clearTimer, keepTimerAlive, startTimer, type Timer } from './timers.js';
 
 /** Options of {@link createIngestExporter}. */
 export interface IngestExporterOptions {
-  /** Where Flywheel listens, e.g. `http://127.0.0.1:4000`. */
+  /** Where the Flywheel server listens, e.g. `http://127.0.0.1:4000`. */
   baseUrl: string;
-  /** A project key with the `ingest` scope. */
+  /** A project API key with the `ingest` scope, sent as a bearer token. */
   apiKey: string;
   /** The fetch to use (default: the global one). */
   fetch?: typeof globalThis.fetch;
-  /** Events held at most while the server is slow or down; newer ones are dropped and counted (default 10,000). */
-  maxQueueSize?: number;
-  /** Events per request (default 100). */
-  batchSize?: number;
-  /** How long an event may wait for a fuller batch, ms (default 1,000). */
-  flushIntervalMs?: number;
-  /** Timeout of one request, ms (default 10,000). */
+  /** Timeout of one request, answer included, ms (default 10,000). */
   timeoutMs?: number;
-  /** Give a batch up after this long of retrying, ms (default 300,000). */
-  maxRetryMs?: number;
-  /** First retry delay, ms (default 500); doubles per attempt up to `maxRetryDelayMs`, with full jitter. */
+  /** Events held while waiting to be sent, at most (default 10,000); beyond it new events are dropped. */
+  maxQueueSize?: number;
+  /** Events per request, at most (default 100; the server takes up to 5,000). */
+  batchSize?: number;
+  /** UTF-8 bytes per request body, at most (default 4 MiB; the server's default limit is 10 MiB). */
+  maxBatchBytes?: number;
+  /** How long an event may wait for a batch to fill, ms (default 1,000). */
+  flushIntervalMs?: number;
+  /** First backoff bound, ms (default 500); it doubles per retry, with full jitter. */
   retryDelayMs?: number;
-  /** Longest wait between attempts, ms (default 30,000). */
+  /** Cap of one backoff, ms (default 30,000). A longer `Retry-After` is still honoured. */
   maxRetryDelayMs?: number;
-  /** Told about events the server refused or that were given up on; never throws into the app. */
-  onError?(error: IngestExportError): void;
+  /** Give a batch up once retrying it would last longer than this, ms (default 300,000). */
+  maxRetryMs?: number;
+  /** Give a batch up after this many attempts, the first included (default 20). */
+  maxAttempts?: number;
+  /**
+   * Told about every loss: refused and dropped events, with the reason. Called on the exporter's
+   * own schedule, never on the caller's path; what it throws is ignored. Default: `console.warn`.
+   */
+  onError?: (failure: IngestFailure) => void;
 }
 
-/** What went wrong with some events. */
-export interface IngestExportError {
-  /** `refused`: the server answered 4xx (not retried); `rejected`: items of a 207; `gave-up`: retries ran out. */
-  kind: 'refused' | 'rejected' | 'gave-up';
-  message: string;
-  status?: number;
-  events: number;
-}
-
-/** Counters of an exporter. */
+/** Counters of an exporter since it was created. */
 export interface IngestExporterStats {
-  /** Waiting to be sent. */
+  /** Events accepted and not yet settled (waiting, or in the request in flight). */
   queued: number;
-  /** Acknowledged by the server. */
+  /** Events the server acknowledged. */
   sent: number;
-  /** Lost: queue full, refused by the server, retries exhausted, or added after shutdown. */
+  /** Events lost without a verdict: queue full, retries exhausted, refused requests, shutdown. */
   dropped: number;
-  /** Items the server refused in a 207 answer (also counted in `dropped`). */
+  /** Events the server refused one by one (207); not counted in `dropped`. */
   rejected: number;
-  /** Attempts repeated after 429, 5xx or network errors. */
+  /** Requests repeated after a network error, timeout, 408, 429 or 5xx. */
   retries: number;
 }
 
-/** Sends ingest events in batches; see {@link createIngestExporter}. */
+/** Sends ingest events to `POST /api/ingest` in batches, off the caller's path. */
 export interface IngestExporter {
-  /** Queues an event; never blocks and never throws (a full queue drops and counts it). */
-  enqueue(event: IngestEvent): void;
-  /** Resolves once every event queued before the call was acknowledged by the server (or dropped, see `stats()`). */
-  flush(): Promise<void>;
-  /** Flushes, then stops; idempotent. Events queued afterwards are dropped. */
-  shutdown(): Promise<void>;
+  /**
+   * Queues one event: O(1), no serialization, never throws. `false` when it was dropped (queue
+   * full, or shut down). The event is serialized when sent, so it must not be changed afterwards.
+   */
+  enqueue(event: IngestEvent): boolean;
+  /**
+   * Sends everything accepted so far and resolves once the server acknowledged it (2xx), or once
+   * each of those events was refused or dropped. Never rejects: the result says which.
+   */
+  flush(options?: FlushOptions): Promise<FlushResult>;
+  /**
+   * Stops accepting events, flushes, and stops. Idempotent: later calls return the first call's
+   * promise. When `timeoutMs` runs out, what is still queued or in flight is dropped.
+   */
+  shutdown(options?: FlushOptions): Promise<FlushResult>;
   stats(): IngestExporterStats;
 }
 
-interface Queued {
-  event: IngestEvent;
-  seq: number;
-}
-
-const retryable = new Set([408, 429, 500, 502, 503, 504]);
-
 /**
- * A batching exporter for `POST /api/ingest`, modelled on OpenTelemetry's batch processor: a
- * bounded queue, one request at a time, retries on 429/5xx/network errors with exponential
- * backoff and full jitter that honours `Retry-After`, no retry on other 4xx, counters of what
- * was dropped. Events are serialized only when sent, so queuing costs the app next to nothing.
+ * A bounded, batching exporter of ingest events, after OpenTelemetry's batch span processor. One
+ * request is in flight at a time; network failures, timeouts, 408, 429 and 5xx are retried with
+ * full-jitter backoff (never sooner than `Retry-After`) within an attempt and time budget; other
+ * refusals (400, 401, 403, 413, …) are not. Losses are counted and told to `onError`, never
+ * thrown into the host app; timers are unref'd, so an idle exporter never keeps Node running.
  *
  * @example
- * const exporter = createIngestExporter({ baseUrl: 'http://127.0.0.1:4000', apiKey: process.env.FLYWHEEL_API_KEY! });
- * exporter.enqueue({ id: 'ev1', type: 'trace-create', body: { id: 'tr1', name: 'job' } });
- * await exporter.shutdown();
+ * const exporter = createIngestExporter({ baseUrl: 'http://127.0.0.1:4000', apiKey: 'fw_sk_…' });
+ * exporter.enqueue({ id: 'ev1', type: 'trace-create', timestamp: new Date().toISOString(), body: { id: 't1', name: 'job' } });
+ * const result = await exporter.shutdown({ timeoutMs: 5_000 });
+ * if (!result.ok) console.warn(result.failures);
  */
 export function createIngestExporter(options: IngestExporterOptions): IngestExporter {
-  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const url = `${options.baseUrl.replace(/\/+$/, '')}/api/ingest`;
-  const maxQueueSize = options.maxQueueSize ?? 10_000;
-  const batchSize = options.batchSize ?? 100;
-  const flushIntervalMs = options.flushIntervalMs ?? 1_000;
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const batchSize = Math.max(1, Math.min(options.batchSize ?? 100, maxIngestBatchItems));
+  const maxBatchBytes = options.maxBatchBytes ?? 4 * 1024 * 1024;
+  const flushIntervalMs = options.flushIntervalMs ?? 1_000;
+  const maxAttempts = options.maxAttempts ?? 20;
   const maxRetryMs = options.maxRetryMs ?? 300_000;
-  const retryDelayMs = options.retryDelayMs ?? 500;
-  const maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
-  const queue: Queued[] = [];
-  const stats: IngestExporterStats = { queued: 0, sent: 0, dropped: 0, rejected: 0, retries: 0 };
-  const waiters: Array<{ seq: number; resolve(): void }> = [];
-  let lastSeq = 0;
-  let settledSeq = 0;
-  let sending: Promise<void> | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let stopped = false;
-  let shutdownPromise: Promise<void> | undefined;
+  const backoff = { initialDelayMs: options.retryDelayMs ?? 500, maxDelayMs: options.maxRetryDelayMs ?? 30_000 };
+  const onError = options.onError ?? warn;
+  const queue = createBoundedQueue<IngestEvent>(options.maxQueueSize ?? 10_000);
+  const tracker = createFlushTracker();
+  const counters = { sent: 0, dropped: 0, rejected: 0, retries: 0 };
+  // Aborts the request in flight and any backoff wait when shutdown's timeout runs out.
+  const stop = new AbortController();
 
-  const report = (error: IngestExportError) => {
+  // Events are numbered in the order they are accepted: `accepted` is the next number, `taken`
+  // the next to leave the queue.
+  let accepted = 0;
+  let taken = 0;
+  let overflowing = false;
+  let closing = false;
+  let reportedLateEvent = false;
+  let drainAll = false;
+  let tick: Timer | undefined;
+  let pumping: Promise<void> | undefined;
+  let pumpScheduled = false;
+  let backoffTimer: Timer | undefined;
+  let shutdownPromise: Promise<FlushResult> | undefined;
+
+  function report(lost: IngestFailure, batchFailures?: IngestFailure[]) {
+    batchFailures?.push(lost);
     try {
-      options.onError?.(error);
+      onError(lost);
     } catch {
-      // A throwing callback must not break the exporter.
-    }
-  };
-
-  function settle(seq: number) {
-    settledSeq = Math.max(settledSeq, seq);
-    for (let index = waiters.length - 1; index >= 0; index--) {
-      if (waiters[index]!.seq <= settledSeq) waiters.splice(index, 1)[0]!.resolve();
+      // A broken error handler must not break the export loop.
     }
   }
 
-  function schedule() {
-    if (timer !== undefined || queue.length === 0) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      pump();
-    }, flushIntervalMs);
-    (timer as { unref?: () => void }).unref?.();
+  function enqueue(event: IngestEvent): boolean {
+    if (closing) {
+      counters.dropped++;
+      if (!reportedLateEvent) {
+        reportedLateEvent = true;
+        report(failure('shut_down', 1, 'shutting_down', 'An event arrived after shutdown() and was dropped.'));
+      }
+      return false;
+    }
+    if (!queue.push(event)) {
+      counters.dropped++;
+      // Once per episode: a full queue under load would otherwise report every single event.
+      if (!overflowing) {
+        overflowing = true;
+        report(
+          failure(
+            'queue_full',
+            1,
+            'ingest_overloaded',
+            `The ingest queue is full (${queue.capacity} events): new events are dropped and counted in stats().dropped until it drains.`,
+          ),
+        );
+      }
+      return false;
+    }
+    accepted++;
+    if (queue.length >= batchSize) schedulePump();
+    else tick ??= startTimer(onTick, flushIntervalMs, false);
+    return true;
   }
 
-  function pump() {
-    if (sending || queue.length === 0) return;
-    const batch = queue.splice(0, batchSize);
-    stats.queued = queue.length;
-    sending = send(batch).finally(() => {
-      sending = undefined;
-      settle(batch[batch.length - 1]!.seq);
-      // Keep going while full batches or flushes wait; otherwise let the interval gather more.
-      if (queue.length >= batchSize || waiters.some((waiter) => waiter.seq > settledSeq)) pump();
-      else schedule();
+  function onTick() {
+    tick = undefined;
+    drainAll = true;
+    void pump();
+  }
+
+  function schedulePump() {
+    if (pumpScheduled || pumping) return;
+    pumpScheduled = true;
+    // Deferred, so the enqueue that fills a batch does not pay for serializing it.
+    queueMicrotask(() => {
+      pumpScheduled = false;
+      void pump();
     });
   }
 
-  async function send(batch: Queued[]): Promise<void> {
-    const body = JSON.stringify({ batch: batch.map((item) => item.event) });
-    const started = Date.now();
-    for (let attempt = 0; ; attempt++) {
-      const outcome = await post(body);
-      if (outcome.kind === 'ok') {
-        stats.sent += batch.length;
-        return;
+  const due = () =>
+    queue.length >= batchSize || (queue.length > 0 && (drainAll || closing || tracker.waitsBeyond(taken)));
+
+  function pump(): Promise<void> {
+    pumping ??= run()
+      .catch((error: unknown) => {
+        // Only a bug gets here; an unhandled rejection would take a Node host app down with it.
+        report(failure('not_retryable', 0, 'internal_error', `Exporter failure: ${describeError(error)}`));
+      })
+      .finally(() => {
+        pumping = undefined;
+        if (due()) void pump();
+        else if (queue.length > 0 && !closing) tick ??= startTimer(onTick, flushIntervalMs, false);
+      });
+    return pumping;
+  }
+
+  async function run(): Promise<void> {
+    while (due()) {
+      if (stop.signal.aborted) {
+        dropQueued();
+        break;
       }
-      if (outcome.kind === 'partial') {
-        const rejected = outcome.body.errors.length;
-        stats.sent += batch.length - rejected;
-        stats.rejected += rejected;
-        stats.dropped += rejected;
-        report({
-          kind: 'rejected',
-          status: 207,
-          events: rejected,
-          message: outcome.body.errors.map((error) => error.message).join('; '),
-        });
-        return;
-      }
-      if (outcome.kind === 'refused') {
-        stats.dropped += batch.length;
-        report({ kind: 'refused', status: outcome.status, events: batch.length, message: outcome.message });
-        return;
-      }
-      const backoff = Math.min(maxRetryDelayMs, retryDelayMs * 2 ** attempt) * Math.random();
-      const delay = Math.max(backoff, (outcome.retryAfterSeconds ?? 0) * 1000);
-      if (Date.now() - started + delay > maxRetryMs) {
-        stats.dropped += batch.length;
-        report({
-          kind: 'gave-up',
-          events: batch.length,
-          message: `gave up after ${attempt + 1} attempts: ${outcome.message}`,
-        });
-        return;
-      }
-      stats.retries++;
-      // A flush someone awaits keeps the process alive through the wait; otherwise it may exit.
-      await sleep(delay, waiters.length > 0);
+      await sendNext();
+    }
+    drainAll = false;
+  }
+
+  function dropQueued() {
+    const start = taken;
+    const count = queue.take(queue.length).length;
+    if (count === 0) return;
+    taken += count;
+    const lost = failure('shut_down', count, 'shutting_down', 'Events were still queued when shutdown() timed out.');
+    report(lost);
+    settle(start, new Uint8Array(count).fill(Outcome.Dropped), [lost]);
+  }
+
+  async function sendNext(): Promise<void> {
+    const start = taken;
+    const batch = cutIngestBatch(queue, batchSize, maxBatchBytes);
+    queue.take(batch.count);
+    taken += batch.count;
+    if (queue.length < queue.capacity / 2) overflowing = false;
+    const outcomes = new Uint8Array(batch.count);
+    const batchFailures: IngestFailure[] = [];
+    const leftOut = [
+      [batch.unserializable, 'unserializable', 'JSON could not write the event.'],
+      [batch.tooLarge, 'event_too_large', `The event alone is larger than maxBatchBytes (${maxBatchBytes}).`],
+    ] as const;
+    for (const [positions, reason, message] of leftOut) {
+      if (positions.length === 0) continue;
+      for (const position of positions) outcomes[position] = Outcome.Dropped;
+      report(failure(reason, positions.length, 'invalid_argument', message), batchFailures);
+    }
+    if (batch.included.length > 0) await deliver(batch, outcomes, batchFailures);
+    settle(start, outcomes, batchFailures);
+  }
+
+  function settle(start: number, outcomes: Uint8Array, batchFailures: IngestFailure[]) {
+    for (const outcome of outcomes) {
+      if (outcome === Outcome.Sent) counters.sent++;
+      else if (outcome === Outcome.Rejected) counters.rejected++;
+      else counters.dropped++;
+    }
+    tracker.settle(start, outcomes, batchFailures);
+  }
+
+  async function deliver(batch: IngestBatch, outcomes: Uint8Array, batchFailures: IngestFailure[]) {
+    const firstAttemptAt = Date.now();
+    const giveUp = (reason: IngestFailureReason, error: FlywheelError) => {
+      for (const position of batch.included) outcomes[position] = Outcome.Dropped;
+      report({ reason, outcome: 'dropped', events: batch.included.length, error }, batchFailures);
+    };
+    for (let attempt = 1; ; attempt++) {
+      const result = await postIngestBatch({
+        fetch: fetchImpl,
+        url,
+        apiKey: options.apiKey,
+        timeoutMs,
+        body: batch.body,
+        stop: stop.signal,
+      });
+      if (result.kind === 'acknowledged') return acknowledge(batch, outcomes, result.json, batchFailures);
+      if (result.kind === 'failed') return giveUp(result.reason, result.error);
+      const delay = backoffDelay(attempt - 1, backoff, result.retryAfterMs);
+      if (attempt >= maxAttempts || Date.now() + delay - firstAttemptAt > maxRetryMs)
+        return giveUp('retries_exhausted', result.error);
+      counters.retries++;
+      await sleep(delay);
+      if (stop.signal.aborted)
+        return giveUp('shut_down', new FlywheelError('shutting_down', 'shutdown() timed out while retrying.'));
     }
   }
 
-  type Outcome =
-    | { kind: 'ok' }
-    | { kind: 'partial'; body: IngestResponseBody }
-    | { kind: 'refused'; status: number; message: string }
-    | { kind: 'retry'; message: string; retryAfterSeconds?: number };
-
-  async function post(body: string): Promise<Outcome> {
-    const controller = new AbortController();
-    const timeout = setTimeout(() => controller.abort(), timeoutMs);
-    (timeout as { unref?: () => void }).unref?.();
-    try {
-      const response = await fetchImpl(url, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json' },
-        body,
-        signal: controller.signal,
-      });
-      const text = await response.text();
-      if (response.status === 200) return { kind: 'ok' };
-      if (response.status === 207) return { kind: 'partial', body: JSON.parse(text) as IngestResponseBody };
-      const message = `HTTP ${response.status}: ${errorMessage(text)}`;
-      if (retryable.has(response.status)) {
-        const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'));
-        return { kind: 'retry', message, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
-      }
-      return { kind: 'refused', status: response.status, message };
-    } catch (error) {
-      return { kind: 'retry', message: error instanceof Error ? error.message : String(error) };
-    } finally {
-      clearTimeout(timeout);
+  function acknowledge(batch: IngestBatch, outcomes: Uint8Array, json: unknown, batchFailures: IngestFailure[]) {
+    for (const position of batch.included) outcomes[position] = Outcome.Sent;
+    // A 2xx whose body is not the documented shape (a proxy, an older server) still stored the batch.
+    const parsed = ingestResponseSchema.safeParse(json);
+    if (!parsed.success || parsed.data.errors.length === 0) return;
+    const items: IngestItemError[] = parsed.data.errors;
+    let refused = 0;
+    for (const item of items) {
+      const position = item.id === null ? undefined : batch.idToPosition.get(item.id);
+      if (position === undefined || outcomes[position] !== Outcome.Sent) continue;
+      outcomes[position] = Outcome.Rejected;
+      refused++;
     }
+    const first = items[0]!;
+    const error = new FlywheelError('validation_failed', `The server refused ${refused} event(s): ${first.message}`, {
+      status: first.status,
+      details: items,
+    });
+    report({ reason: 'partially_rejected', outcome: 'rejected', events: refused, error, items }, batchFailures);
+  }
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (stop.signal.aborted) return resolve();
+      const done = () => {
+        stop.signal.removeEventListener('abort', done);
+        clearTimer(backoffTimer);
+        backoffTimer = undefined;
+        resolve();
+      };
+      stop.signal.addEventListener('abort', done);
+      // Held open only while someone awaits a flush: an app that is otherwise done may exit.
+      backoffTimer = startTimer(done, ms, tracker.waiting || closing);
+    });
+  }
+
+  function flush(flushOptions: FlushOptions = {}): Promise<FlushResult> {
+    const done = tracker.wait(accepted, flushOptions.timeoutMs);
+    // A backoff started as "let the app exit" must now hold it open: someone awaits the outcome.
+    keepTimerAlive(backoffTimer);
+    void pump();
+    return done;
+  }
+
+  function shutdown(shutdownOptions: FlushOptions = {}): Promise<FlushResult> {
+    shutdownPromise ??= (async () => {
+      closing = true;
+      clearTimer(tick);
+      tick = undefined;
+      const result = await flush(shutdownOptions);
+      if (!result.timedOut) return result;
+      stop.abort();
+      await pumping;
+      dropQueued();
+      return { ...result, dropped: result.dropped + result.pending, pending: 0 };
+    })();
+    return shutdownPromise;
   }
 
   return {
-    enqueue(event) {
-      if (stopped || queue.length >= maxQueueSize) {
-        stats.dropped++;
-        return;
-      }
-      queue.push({ event, seq: ++lastSeq });
-      stats.queued = queue.length;
-      if (queue.length >= batchSize) pump();
-      else schedule();
-    },
-    flush() {
-      if (lastSeq <= settledSeq) return Promise.resolve();
-      const done = new Promise<void>((resolve) => waiters.push({ seq: lastSeq, resolve }));
-      if (timer !== undefined) {
-        clearTimeout(timer);
-        timer = undefined;
-      }
-      pump();
-      return done;
-    },
-    shutdown() {
-      shutdownPromise ??= (async () => {
-        await this.flush();
-        stopped = true;
-        if (timer !== undefined) clearTimeout(timer);
-      })();
-      return shutdownPromise;
-    },
-    stats: () => ({ ...stats, queued: queue.length }),
+    enqueue,
+    flush,
+    shutdown,
+    stats: () => ({ queued: accepted - tracker.settled, ...counters }),
   };
 }
 
-function errorMessage(text: string): string {
-  try {
-    const parsed = JSON.parse(text) as { error?: { message?: string } };
-    return parsed.error?.message ?? text.slice(0, 300);
-  } catch {
-    return text.slice(0, 300);
-  }
+function failure(
+  reason: IngestFailureReason,
+  events: number,
+  code: 'shutting_down' | 'ingest_overloaded' | 'invalid_argument' | 'internal_error',
+  message: string,
+): IngestFailure {
+  return { reason, outcome: 'dropped', events, error: new FlywheelError(code, message) };
 }
 
-/** `Retry-After` as seconds: a number of seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
+function warn(lost: IngestFailure) {
+  console.warn(`[flywheel] ${lost.events} trace event(s) ${lost.outcome} (${lost.reason}): ${lost.error.message}`);
 }
-
-const sleep = (ms: number, keepAlive: boolean) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    if (!keepAlive) (timer as { unref?: () => void }).unref?.();
-  });

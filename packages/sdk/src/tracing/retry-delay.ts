@@ -1,18 +1,3 @@
-/** How an exporter backs off between attempts of one batch. */
-export interface RetryOptions {
-  /** Attempts per batch, the first included (default 10). */
-  maxAttempts?: number;
-  /** Upper bound of the first backoff, ms (default 1,000); it doubles per attempt. */
-  initialDelayMs?: number;
-  /** Cap of one backoff, ms (default 30,000). A longer `Retry-After` is still honoured. */
-  maxDelayMs?: number;
-  /**
-   * Time from a batch's first attempt after which it is given up, ms (default 120,000). A retry
-   * whose wait would end past it is not made.
-   */
-  maxElapsedMs?: number;
-}
-
 /** Statuses worth retrying: the server is overloaded, restarting or behind a failing proxy. */
 export const retryableStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
@@ -22,7 +7,8 @@ export const retryableStatuses: ReadonlySet<number> = new Set([408, 429, 500, 50
  * shorter than the server's `Retry-After`.
  *
  * @example
- * backoffDelay(2, { initialDelayMs: 1000, maxDelayMs: 30000 }, 5000); // in [5000, 5000]... or more
+ * backoffDelay(2, { initialDelayMs: 1000, maxDelayMs: 30000 }, undefined); // uniform in [0, 4000)
+ * backoffDelay(0, { initialDelayMs: 1000, maxDelayMs: 30000 }, 5000); // 5000: Retry-After wins
  */
 export function backoffDelay(
   retry: number,

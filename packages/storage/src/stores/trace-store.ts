@@ -182,9 +182,10 @@ export function createTraceStore(context: StorageContext, engine: 'sqlite' | 'po
   const textFilter = (projectId: string, text: string) => {
     if (engine === 'sqlite') {
       const match = ftsQuery(text) ?? '""';
-      // The index holds no columns: its rowids are span rowids (and minus trace rowids).
-      return sql<SqlBool>`(traces.id in (select s.trace_id from spans s where s.project_id = ${projectId}
-            and s.rowid in (select rowid from text_search where text_search match ${match} and rowid > 0))
+      // The index holds no columns: its rowids are span rowids (and minus trace rowids). Joining
+      // from the matches to spans keeps the work proportional to the hits, not to the project.
+      return sql<SqlBool>`(traces.id in (select s.trace_id from text_search f join spans s on s.rowid = f.rowid
+            where f.text_search match ${match} and f.rowid > 0 and s.project_id = ${projectId})
           or traces.rowid in (select -rowid from text_search where text_search match ${match} and rowid < 0))`;
     }
     const document = (alias: string) =>
