@@ -4,25 +4,38 @@ export type { FlywheelClient, FlywheelClientOptions } from './client/flywheel-cl
 export { createFlywheelClient } from './client/flywheel-client.js';
 export type { ContextManager } from './tracing/context-manager.js';
 export { createStackContextManager } from './tracing/context-manager.js';
-export type {
-  FlywheelTracer,
-  FlywheelTracerOptions,
-  SpanFields,
-  SpanHandle,
-  SpanKind,
-  SpanOptions,
-  TokenUsage,
-  TraceHandle,
-  TraceOptions,
-} from './tracing/flywheel-tracer.js';
+export type { FlushOptions, FlushResult } from './tracing/flush-tracker.js';
 export { createFlywheelTracer } from './tracing/flywheel-tracer.js';
 export type {
-  IngestExportError,
   IngestExporter,
   IngestExporterOptions,
   IngestExporterStats,
 } from './tracing/ingest-exporter.js';
-export { createIngestExporter, parseRetryAfter } from './tracing/ingest-exporter.js';
+export { createIngestExporter } from './tracing/ingest-exporter.js';
+export type {
+  IngestFailure,
+  IngestFailureReason,
+  IngestItemError,
+} from './tracing/ingest-failure.js';
 export type { MemoryExporter } from './tracing/memory-exporter.js';
 export { createMemoryExporter } from './tracing/memory-exporter.js';
+export type {
+  FlywheelTracer,
+  FlywheelTracerOptions,
+  ObservationHandle,
+  ObserveOptions,
+  OwnScoreOptions,
+  ScoreOptions,
+  SpanEndFields,
+  SpanFields,
+  SpanHandle,
+  SpanKind,
+  SpanOptions,
+  SpanStatus,
+  TokenUsage,
+  TraceFields,
+  TraceHandle,
+  TraceOptions,
+} from './tracing/tracer-types.js';
+export type { WrapOpenAIOptions } from './tracing/wrap-openai.js';
 export { wrapOpenAI } from './tracing/wrap-openai.js';

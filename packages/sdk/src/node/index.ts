@@ -1,20 +1,63 @@
-import {
-  createFlywheelTracer as createTracer,
-  type FlywheelTracer,
-  type FlywheelTracerOptions,
-} from '../tracing/flywheel-tracer.js';
+import { createFlywheelTracer as createTracer } from '../tracing/flywheel-tracer.js';
+import type { FlywheelTracer, FlywheelTracerOptions } from '../tracing/tracer-types.js';
 import { createAsyncContextManager } from './async-context-manager.js';
 
-export * from '../index.js';
+// The Node entry point, `@flywheel/sdk/node`: everything of the main entry, with a tracer whose
+// spans nest through AsyncLocalStorage. Only files under src/node/ may use Node built-ins.
+export type {
+  ContextManager,
+  ErrorCode,
+  FlushOptions,
+  FlushResult,
+  FlywheelClient,
+  FlywheelClientOptions,
+  FlywheelTracer,
+  FlywheelTracerOptions,
+  IngestExporter,
+  IngestExporterOptions,
+  IngestExporterStats,
+  IngestFailure,
+  IngestFailureReason,
+  IngestItemError,
+  MemoryExporter,
+  ObservationHandle,
+  ObserveOptions,
+  OwnScoreOptions,
+  ScoreOptions,
+  SpanEndFields,
+  SpanFields,
+  SpanHandle,
+  SpanKind,
+  SpanOptions,
+  SpanStatus,
+  TokenUsage,
+  TraceFields,
+  TraceHandle,
+  TraceOptions,
+  WrapOpenAIOptions,
+} from '../index.js';
+export {
+  createFlywheelClient,
+  createIngestExporter,
+  createMemoryExporter,
+  createStackContextManager,
+  FlywheelError,
+  wrapOpenAI,
+} from '../index.js';
 export { createAsyncContextManager } from './async-context-manager.js';
 
 /**
- * `createFlywheelTracer` for Node: spans nest through AsyncLocalStorage, across awaits.
+ * `createFlywheelTracer` for Node: the current span follows `await`s, timers and concurrent
+ * branches (`Promise.all`) through AsyncLocalStorage, so children nest in async code. A
+ * `contextManager` option still wins.
  *
  * @example
  * import { createFlywheelTracer, wrapOpenAI } from '@flywheel/sdk/node';
  * const tracer = createFlywheelTracer({ baseUrl: 'http://127.0.0.1:4000', apiKey: process.env.FLYWHEEL_API_KEY! });
+ * await tracer.trace({ name: 'job' }, async () => {
+ *   await step(); // spans started in step() nest under 'job'
+ * });
  */
 export function createFlywheelTracer(options: FlywheelTracerOptions): FlywheelTracer {
-  return createTracer({ contextManager: createAsyncContextManager(), ...options });
+  return createTracer({ ...options, contextManager: options.contextManager ?? createAsyncContextManager() });
 }

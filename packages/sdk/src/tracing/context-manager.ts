@@ -11,6 +11,10 @@ export interface ContextManager<T> {
  * functions up to their first `await`. Code that awaits inside a span and creates children
  * after it should pass the parent explicitly (`span.span(...)`), or run on Node, whose entry point
  * uses AsyncLocalStorage.
+ *
+ * @example
+ * const context = createStackContextManager<string>();
+ * context.with('outer', () => context.active()); // 'outer'
  */
 export function createStackContextManager<T>(): ContextManager<T> {
   const stack: T[] = [];

@@ -17,7 +17,7 @@ export function spanBody(id: string, traceId: string, fields: SpanFields, clean:
   if (fields.timeToFirstTokenMs !== undefined) body.time_to_first_token_ms = fields.timeToFirstTokenMs;
   if (fields.attributes !== undefined) body.attributes = clean(fields.attributes);
   if (fields.status !== undefined) body.status = fields.status;
-  if (fields.statusMessage !== undefined) body.status_message = fields.statusMessage.slice(0, 10_000);
+  if (fields.statusMessage !== undefined) body.status_message = String(fields.statusMessage).slice(0, 10_000);
   if (fields.prompt !== undefined) body.prompt = fields.prompt;
   return body;
 }
@@ -46,5 +46,21 @@ function usageBody(usage: TokenUsage): UsageBody {
 
 /** How an error reads in `status_message`: `TypeError: x is undefined`. */
 export function describeFailure(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    // An object whose toString throws must not make recording the failure throw too.
+    return 'unknown error';
+  }
+}
+
+/** `date` (default now) in ms; an invalid Date counts as now rather than throw into the app later. */
+export function timeMs(date: Date | undefined): number {
+  const time = date instanceof Date ? date.getTime() : Number.NaN;
+  return Number.isNaN(time) ? Date.now() : time;
+}
+
+/** `date` (default now) as ISO-8601, see {@link timeMs}. */
+export function isoTime(date: Date | undefined): string {
+  return new Date(timeMs(date)).toISOString();
 }

@@ -1,135 +1,133 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { IngestEvent } from '@flywheel/spec';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createIngestExporter, type IngestExportError, parseRetryAfter } from './ingest-exporter.js';
+import {
+  answerError,
+  answerOk,
+  type FakeIngestServer,
+  startFakeIngest,
+} from '../testing-internal/fake-ingest-server.js';
+import { createIngestExporter, type IngestExporterOptions } from './ingest-exporter.js';
+import type { IngestFailure } from './ingest-failure.js';
 
-// Cases I-7, I-8 and I-9 against a fake ingest endpoint on 127.0.0.1 that misbehaves on purpose.
+// Reliability cases I-7 (endpoint down), I-8 (which answers are retried) and I-9 (flush means
+// acknowledged) against a fake ingest endpoint on 127.0.0.1 that misbehaves on purpose.
 
-type Handler = (request: IncomingMessage, body: { batch: IngestEvent[] }, response: ServerResponse) => void;
-
-interface FakeIngest {
-  url: string;
-  received: Array<{ at: number; events: number }>;
-  handle(handler: Handler): void;
-  close(): Promise<void>;
-  server: Server;
-}
-
-const fakes: FakeIngest[] = [];
+const fakes: FakeIngestServer[] = [];
 afterEach(async () => {
   for (const fake of fakes.splice(0)) await fake.close();
 });
 
-async function startFake(port = 0): Promise<FakeIngest> {
-  let handler: Handler = (_request, body, response) => ok(response, body);
-  const received: FakeIngest['received'] = [];
-  const server = createServer((request, response) => {
-    const parts: Buffer[] = [];
-    request.on('data', (part: Buffer) => parts.push(part));
-    request.on('end', () => {
-      const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as { batch: IngestEvent[] };
-      received.push({ at: Date.now(), events: body.batch.length });
-      handler(request, body, response);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const fake: FakeIngest = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    received,
-    server,
-    handle: (next) => {
-      handler = next;
-    },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+async function fakeIngest(port?: number): Promise<FakeIngestServer> {
+  const fake = await startFakeIngest(port);
   fakes.push(fake);
   return fake;
-}
-
-function ok(response: ServerResponse, body: { batch: IngestEvent[] }) {
-  response.writeHead(200, { 'content-type': 'application/json' });
-  response.end(
-    JSON.stringify({ successes: body.batch.map((event) => ({ id: event.id, status: 201 })), errors: [] }),
-  );
-}
-
-function fail(response: ServerResponse, status: number, headers: Record<string, string> = {}) {
-  response.writeHead(status, { 'content-type': 'application/json', ...headers });
-  response.end(JSON.stringify({ error: { code: 'x', message: `status ${status}`, request_id: 'r' } }));
 }
 
 const event = (index: number): IngestEvent => ({
   id: `ev-${index}`,
   type: 'trace-create',
+  timestamp: '2026-01-01T00:00:00.000Z',
   body: { id: `tr-${index}`, name: 'n' },
 });
 
-const fastRetries = { retryDelayMs: 5, maxRetryDelayMs: 20, flushIntervalMs: 10_000 };
+function exporterFor(fake: { url: string }, options: Partial<IngestExporterOptions> = {}) {
+  const failures: IngestFailure[] = [];
+  const exporter = createIngestExporter({
+    baseUrl: fake.url,
+    apiKey: 'fw_sk_test',
+    retryDelayMs: 5,
+    maxRetryDelayMs: 20,
+    // Long enough that only flush() and full batches send: the tests decide when.
+    flushIntervalMs: 60_000,
+    onError: (failure) => failures.push(failure),
+    ...options,
+  });
+  return { exporter, failures };
+}
+
+const sent = (fake: FakeIngestServer) => fake.received.map((request) => request.events.length);
 
 describe('ingest exporter', () => {
-  it('sends in batches and resolves flush only after the server acknowledged (I-9)', async () => {
-    const fake = await startFake();
-    let answered = false;
-    fake.handle((_request, body, response) =>
+  it('sends in batches, with the key, and flush resolves only after the server acknowledged (I-9)', async () => {
+    const fake = await fakeIngest();
+    let answered = 0;
+    fake.handle((body, response) =>
       setTimeout(() => {
-        answered = true;
-        ok(response, body);
-      }, 50),
+        answered++;
+        answerOk(response, body);
+      }, 30),
     );
-    const exporter = createIngestExporter({ baseUrl: fake.url, apiKey: 'k', batchSize: 3, ...fastRetries });
-    for (let index = 0; index < 7; index++) exporter.enqueue(event(index));
-    await exporter.flush();
-    expect(answered).toBe(true);
-    expect(fake.received.map((request) => request.events)).toEqual([3, 3, 1]);
-    expect(exporter.stats()).toMatchObject({ sent: 7, dropped: 0, queued: 0 });
-    await exporter.shutdown();
-    await exporter.shutdown();
-    exporter.enqueue(event(99));
-    expect(exporter.stats().dropped).toBe(1);
+    const { exporter } = exporterFor(fake, { batchSize: 3 });
+    for (let index = 0; index < 7; index++) expect(exporter.enqueue(event(index))).toBe(true);
+    const result = await exporter.flush();
+    expect(answered).toBe(3);
+    expect(sent(fake)).toEqual([3, 3, 1]);
+    expect(fake.received[0]!.authorization).toBe('Bearer fw_sk_test');
+    expect(fake.received.flatMap((request) => request.events.map((item) => item.id))).toEqual(
+      Array.from({ length: 7 }, (_, index) => `ev-${index}`),
+    );
+    expect(result).toMatchObject({ ok: true, sent: 7, dropped: 0, rejected: 0, timedOut: false });
+    expect(exporter.stats()).toEqual({ queued: 0, sent: 7, dropped: 0, rejected: 0, retries: 0 });
   });
 
-  it('waits at least Retry-After after a 429, and retries 503s (I-8)', async () => {
-    const fake = await startFake();
-    fake.handle((_request, body, response) => {
-      if (fake.received.length === 1) fail(response, 429, { 'retry-after': '1' });
-      else if (fake.received.length === 2) fail(response, 503);
-      else ok(response, body);
+  it('sends a partial batch when the interval passes', async () => {
+    const fake = await fakeIngest();
+    const { exporter } = exporterFor(fake, { flushIntervalMs: 20 });
+    exporter.enqueue(event(1));
+    await expect.poll(() => sent(fake)).toEqual([1]);
+    await expect.poll(() => exporter.stats().sent).toBe(1);
+  });
+
+  it('waits at least Retry-After after a 429, and retries a 503 (I-8)', async () => {
+    const fake = await fakeIngest();
+    fake.handle((body, response) => {
+      if (fake.received.length === 1) answerError(response, 429, { 'retry-after': '1' });
+      else if (fake.received.length === 2) answerError(response, 503);
+      else answerOk(response, body);
     });
-    const exporter = createIngestExporter({ baseUrl: fake.url, apiKey: 'k', ...fastRetries });
+    const { exporter, failures } = exporterFor(fake);
+    exporter.enqueue(event(1));
+    const result = await exporter.flush();
+    expect(sent(fake)).toEqual([1, 1, 1]);
+    expect(fake.received[1]!.at - fake.received[0]!.at).toBeGreaterThanOrEqual(1_000);
+    expect(result).toMatchObject({ ok: true, sent: 1 });
+    expect(exporter.stats()).toMatchObject({ sent: 1, retries: 2, dropped: 0 });
+    expect(failures).toEqual([]);
+  });
+
+  it('reads Retry-After given as an HTTP date', async () => {
+    const fake = await fakeIngest();
+    fake.handle((body, response) => {
+      if (fake.received.length === 1)
+        answerError(response, 503, { 'retry-after': new Date(Date.now() + 2_000).toUTCString() });
+      else answerOk(response, body);
+    });
+    const { exporter } = exporterFor(fake);
     exporter.enqueue(event(1));
     await exporter.flush();
-    expect(fake.received).toHaveLength(3);
-    expect(fake.received[1]!.at - fake.received[0]!.at).toBeGreaterThanOrEqual(1000);
-    expect(exporter.stats()).toMatchObject({ sent: 1, retries: 2, dropped: 0 });
+    // HTTP dates have whole seconds: the wait is at least the part of the 2 s still ahead.
+    expect(fake.received[1]!.at - fake.received[0]!.at).toBeGreaterThanOrEqual(900);
   });
 
   it.each([400, 401, 403, 413])('does not retry a %i, and reports it (I-8)', async (status) => {
-    const fake = await startFake();
-    fake.handle((_request, _body, response) => fail(response, status));
-    const errors: IngestExportError[] = [];
-    const exporter = createIngestExporter({
-      baseUrl: fake.url,
-      apiKey: 'k',
-      ...fastRetries,
-      onError: (error) => errors.push(error),
-    });
+    const fake = await fakeIngest();
+    fake.handle((_body, response) => answerError(response, status));
+    const { exporter, failures } = exporterFor(fake);
     exporter.enqueue(event(1));
     exporter.enqueue(event(2));
-    await exporter.flush();
-    expect(fake.received).toHaveLength(1);
-    expect(exporter.stats()).toMatchObject({ sent: 0, dropped: 2, retries: 0 });
-    expect(errors).toMatchObject([{ kind: 'refused', status, events: 2 }]);
-    expect(errors[0]!.message).toContain(`status ${status}`);
+    const result = await exporter.flush();
+    expect(sent(fake)).toEqual([2]);
+    expect(result).toMatchObject({ ok: false, sent: 0, dropped: 2 });
+    expect(exporter.stats()).toMatchObject({ sent: 0, dropped: 2, retries: 0, queued: 0 });
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ reason: 'not_retryable', outcome: 'dropped', events: 2 });
+    expect(failures[0]!.error).toMatchObject({ status, message: `status ${status}` });
+    expect(result.failures).toEqual(failures);
   });
 
-  it('counts the items a 207 refused', async () => {
-    const fake = await startFake();
-    fake.handle((_request, body, response) => {
+  it('counts the items a 207 refused as rejected, and names them', async () => {
+    const fake = await fakeIngest();
+    fake.handle((body, response) => {
       response.writeHead(207, { 'content-type': 'application/json' });
       response.end(
         JSON.stringify({
@@ -140,66 +138,164 @@ describe('ingest exporter', () => {
         }),
       );
     });
-    const errors: IngestExportError[] = [];
-    const exporter = createIngestExporter({
-      baseUrl: fake.url,
-      apiKey: 'k',
-      ...fastRetries,
-      onError: (error) => errors.push(error),
-    });
+    const { exporter, failures } = exporterFor(fake);
     for (let index = 0; index < 3; index++) exporter.enqueue(event(index));
-    await exporter.flush();
-    expect(exporter.stats()).toMatchObject({ sent: 2, rejected: 1, dropped: 1 });
-    expect(errors[0]).toMatchObject({ kind: 'rejected', events: 1 });
+    const result = await exporter.flush();
+    expect(result).toMatchObject({ ok: false, sent: 2, rejected: 1, dropped: 0 });
+    expect(exporter.stats()).toMatchObject({ sent: 2, rejected: 1, dropped: 0 });
+    expect(failures).toMatchObject([
+      {
+        reason: 'partially_rejected',
+        outcome: 'rejected',
+        events: 1,
+        items: [{ id: 'ev-0', code: 'validation_failed' }],
+      },
+    ]);
   });
 
-  it('keeps retrying while the endpoint is down, holds a bounded queue, and delivers when it is back (I-7)', async () => {
-    const fake = await startFake();
-    const port = Number(new URL(fake.url).port);
+  it('retries while the endpoint is down and delivers once it is back (I-7)', async () => {
+    const fake = await fakeIngest();
+    const port = fake.port;
     await fake.close();
     fakes.splice(0);
-    const exporter = createIngestExporter({
-      baseUrl: fake.url,
-      apiKey: 'k',
-      maxQueueSize: 5,
-      batchSize: 2,
-      ...fastRetries,
-    });
-    for (let index = 0; index < 8; index++) exporter.enqueue(event(index));
-    // Five fit (two of them already taken into the batch being retried), the rest are counted.
-    expect(exporter.stats().dropped).toBeGreaterThanOrEqual(1);
+    const { exporter, failures } = exporterFor(fake);
+    exporter.enqueue(event(1));
+    exporter.enqueue(event(2));
     const flushed = exporter.flush();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(exporter.stats().retries).toBeGreaterThan(0);
-    const back = await startFake(port);
-    await flushed;
-    const delivered = back.received.reduce((sum, request) => sum + request.events, 0);
-    expect(delivered + exporter.stats().dropped).toBe(8);
-    expect(exporter.stats().sent).toBe(delivered);
+    await expect.poll(() => exporter.stats().retries).toBeGreaterThan(2);
+    const back = await fakeIngest(port);
+    const result = await flushed;
+    expect(result).toMatchObject({ ok: true, sent: 2 });
+    expect(back.received.flatMap((request) => request.events.map((item) => item.id))).toEqual([
+      'ev-1',
+      'ev-2',
+    ]);
+    expect(failures).toEqual([]);
   });
 
-  it('gives a batch up after maxRetryMs and says so', async () => {
-    const fake = await startFake();
-    fake.handle((_request, _body, response) => fail(response, 503));
-    const errors: IngestExportError[] = [];
+  it('drops new events when the queue is full, counts them, and reports the episode once', async () => {
+    const fake = await fakeIngest();
+    const { exporter, failures } = exporterFor(fake, { maxQueueSize: 5, batchSize: 100 });
+    const accepted = Array.from({ length: 8 }, (_, index) => exporter.enqueue(event(index)));
+    expect(accepted).toEqual([true, true, true, true, true, false, false, false]);
+    expect(exporter.stats()).toMatchObject({ queued: 5, dropped: 3 });
+    expect(failures).toMatchObject([{ reason: 'queue_full', outcome: 'dropped' }]);
+    const result = await exporter.flush();
+    expect(result).toMatchObject({ ok: true, sent: 5 });
+    expect(sent(fake)).toEqual([5]);
+  });
+
+  it('gives a batch up after maxAttempts, and says so', async () => {
+    const fake = await fakeIngest();
+    fake.handle((_body, response) => answerError(response, 502));
+    const { exporter, failures } = exporterFor(fake, { maxAttempts: 3 });
+    exporter.enqueue(event(1));
+    const result = await exporter.flush();
+    expect(sent(fake)).toEqual([1, 1, 1]);
+    expect(result).toMatchObject({ ok: false, dropped: 1 });
+    expect(exporter.stats()).toMatchObject({ sent: 0, dropped: 1, retries: 2 });
+    expect(failures).toMatchObject([{ reason: 'retries_exhausted', events: 1 }]);
+    expect(failures[0]!.error.status).toBe(502);
+  });
+
+  it('gives a batch up rather than wait past maxRetryMs for a long Retry-After', async () => {
+    const fake = await fakeIngest();
+    fake.handle((_body, response) => answerError(response, 503, { 'retry-after': '3600' }));
+    const { exporter, failures } = exporterFor(fake, { maxRetryMs: 10_000 });
+    exporter.enqueue(event(1));
+    const result = await exporter.flush();
+    expect(sent(fake)).toEqual([1]);
+    expect(result).toMatchObject({ ok: false, dropped: 1 });
+    expect(failures).toMatchObject([{ reason: 'retries_exhausted' }]);
+  });
+
+  it('leaves out an event that cannot be serialized or is too large, and sends its neighbours', async () => {
+    const fake = await fakeIngest();
+    const { exporter, failures } = exporterFor(fake, { maxBatchBytes: 2_000 });
+    const unwritable = event(1);
+    (unwritable.body as Record<string, unknown>).input = {
+      toJSON() {
+        throw new Error('no');
+      },
+    };
+    const huge = event(2);
+    (huge.body as Record<string, unknown>).input = 'x'.repeat(5_000);
+    for (const item of [event(0), unwritable, huge, event(3)]) exporter.enqueue(item);
+    const result = await exporter.flush();
+    expect(fake.received.flatMap((request) => request.events.map((item) => item.id))).toEqual([
+      'ev-0',
+      'ev-3',
+    ]);
+    expect(result).toMatchObject({ ok: false, sent: 2, dropped: 2 });
+    expect(failures.map((failure) => failure.reason).sort()).toEqual(['event_too_large', 'unserializable']);
+  });
+
+  it('splits batches to stay under maxBatchBytes', async () => {
+    const fake = await fakeIngest();
+    const { exporter } = exporterFor(fake, { maxBatchBytes: 1_000 });
+    for (let index = 0; index < 6; index++) {
+      const item = event(index);
+      (item.body as Record<string, unknown>).input = 'é'.repeat(150);
+      exporter.enqueue(item);
+    }
+    const result = await exporter.flush();
+    expect(result).toMatchObject({ ok: true, sent: 6 });
+    expect(fake.received.length).toBeGreaterThan(1);
+    for (const request of fake.received) expect(Buffer.byteLength(request.text)).toBeLessThanOrEqual(1_000);
+  });
+
+  it('shuts down once: later calls get the same promise, later events are dropped and counted', async () => {
+    const fake = await fakeIngest();
+    const { exporter, failures } = exporterFor(fake);
+    exporter.enqueue(event(1));
+    const first = exporter.shutdown();
+    expect(exporter.shutdown()).toBe(first);
+    expect(await first).toMatchObject({ ok: true, sent: 1 });
+    expect(exporter.enqueue(event(2))).toBe(false);
+    expect(exporter.enqueue(event(3))).toBe(false);
+    expect(exporter.stats()).toMatchObject({ sent: 1, dropped: 2 });
+    expect(failures).toMatchObject([{ reason: 'shut_down' }]);
+    expect(sent(fake)).toEqual([1]);
+  });
+
+  it('gives up what is pending when shutdown times out (the server never answers)', async () => {
+    const fake = await fakeIngest();
+    fake.handle(() => undefined);
+    const { exporter } = exporterFor(fake, { batchSize: 2 });
+    for (let index = 0; index < 5; index++) exporter.enqueue(event(index));
+    const result = await exporter.shutdown({ timeoutMs: 200 });
+    expect(result).toMatchObject({ ok: false, timedOut: true, pending: 0, dropped: 5 });
+    expect(exporter.stats()).toMatchObject({ queued: 0, sent: 0, dropped: 5 });
+  });
+
+  it('lets flush time out without dropping anything', async () => {
+    const fake = await fakeIngest();
+    let release: () => void = () => undefined;
+    fake.handle((body, response) => {
+      release = () => answerOk(response, body);
+    });
+    const { exporter } = exporterFor(fake);
+    exporter.enqueue(event(1));
+    expect(await exporter.flush({ timeoutMs: 100 })).toMatchObject({ ok: false, timedOut: true, pending: 1 });
+    release();
+    expect(await exporter.flush()).toMatchObject({ ok: true });
+    expect(exporter.stats()).toMatchObject({ sent: 1, dropped: 0 });
+  });
+
+  it('survives an onError that throws', async () => {
+    const fake = await fakeIngest();
+    fake.handle((_body, response) => answerError(response, 400));
     const exporter = createIngestExporter({
       baseUrl: fake.url,
       apiKey: 'k',
-      ...fastRetries,
-      maxRetryMs: 60,
-      onError: (error) => errors.push(error),
+      onError: () => {
+        throw new Error('broken handler');
+      },
     });
     exporter.enqueue(event(1));
-    await exporter.flush();
-    expect(exporter.stats()).toMatchObject({ sent: 0, dropped: 1 });
-    expect(errors[0]).toMatchObject({ kind: 'gave-up', events: 1 });
-  });
-
-  it('reads Retry-After as seconds or as an HTTP date', () => {
-    expect(parseRetryAfter('3')).toBe(3);
-    expect(parseRetryAfter(null)).toBeUndefined();
-    expect(parseRetryAfter('soon')).toBeUndefined();
-    const inTwoSeconds = new Date(Date.now() + 2000).toUTCString();
-    expect(parseRetryAfter(inTwoSeconds)).toBeGreaterThan(0.5);
+    expect(await exporter.flush()).toMatchObject({ ok: false, dropped: 1 });
+    fake.handle((body, response) => answerOk(response, body));
+    exporter.enqueue(event(2));
+    expect(await exporter.flush()).toMatchObject({ ok: true, sent: 1 });
   });
 });

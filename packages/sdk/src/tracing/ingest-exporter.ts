@@ -97,7 +97,10 @@ export function createIngestExporter(options: IngestExporterOptions): IngestExpo
   const flushIntervalMs = options.flushIntervalMs ?? 1_000;
   const maxAttempts = options.maxAttempts ?? 20;
   const maxRetryMs = options.maxRetryMs ?? 300_000;
-  const backoff = { initialDelayMs: options.retryDelayMs ?? 500, maxDelayMs: options.maxRetryDelayMs ?? 30_000 };
+  const backoff = {
+    initialDelayMs: options.retryDelayMs ?? 500,
+    maxDelayMs: options.maxRetryDelayMs ?? 30_000,
+  };
   const onError = options.onError ?? warn;
   const queue = createBoundedQueue<IngestEvent>(options.maxQueueSize ?? 10_000);
   const tracker = createFlushTracker();
@@ -133,7 +136,9 @@ export function createIngestExporter(options: IngestExporterOptions): IngestExpo
       counters.dropped++;
       if (!reportedLateEvent) {
         reportedLateEvent = true;
-        report(failure('shut_down', 1, 'shutting_down', 'An event arrived after shutdown() and was dropped.'));
+        report(
+          failure('shut_down', 1, 'shutting_down', 'An event arrived after shutdown() and was dropped.'),
+        );
       }
       return false;
     }
@@ -208,7 +213,12 @@ export function createIngestExporter(options: IngestExporterOptions): IngestExpo
     const count = queue.take(queue.length).length;
     if (count === 0) return;
     taken += count;
-    const lost = failure('shut_down', count, 'shutting_down', 'Events were still queued when shutdown() timed out.');
+    const lost = failure(
+      'shut_down',
+      count,
+      'shutting_down',
+      'Events were still queued when shutdown() timed out.',
+    );
     report(lost);
     settle(start, new Uint8Array(count).fill(Outcome.Dropped), [lost]);
   }
@@ -266,11 +276,19 @@ export function createIngestExporter(options: IngestExporterOptions): IngestExpo
       counters.retries++;
       await sleep(delay);
       if (stop.signal.aborted)
-        return giveUp('shut_down', new FlywheelError('shutting_down', 'shutdown() timed out while retrying.'));
+        return giveUp(
+          'shut_down',
+          new FlywheelError('shutting_down', 'shutdown() timed out while retrying.'),
+        );
     }
   }
 
-  function acknowledge(batch: IngestBatch, outcomes: Uint8Array, json: unknown, batchFailures: IngestFailure[]) {
+  function acknowledge(
+    batch: IngestBatch,
+    outcomes: Uint8Array,
+    json: unknown,
+    batchFailures: IngestFailure[],
+  ) {
     for (const position of batch.included) outcomes[position] = Outcome.Sent;
     // A 2xx whose body is not the documented shape (a proxy, an older server) still stored the batch.
     const parsed = ingestResponseSchema.safeParse(json);
@@ -284,11 +302,18 @@ export function createIngestExporter(options: IngestExporterOptions): IngestExpo
       refused++;
     }
     const first = items[0]!;
-    const error = new FlywheelError('validation_failed', `The server refused ${refused} event(s): ${first.message}`, {
-      status: first.status,
-      details: items,
-    });
-    report({ reason: 'partially_rejected', outcome: 'rejected', events: refused, error, items }, batchFailures);
+    const error = new FlywheelError(
+      'validation_failed',
+      `The server refused ${refused} event(s): ${first.message}`,
+      {
+        status: first.status,
+        details: items,
+      },
+    );
+    report(
+      { reason: 'partially_rejected', outcome: 'rejected', events: refused, error, items },
+      batchFailures,
+    );
   }
 
   function sleep(ms: number): Promise<void> {
@@ -347,5 +372,7 @@ function failure(
 }
 
 function warn(lost: IngestFailure) {
-  console.warn(`[flywheel] ${lost.events} trace event(s) ${lost.outcome} (${lost.reason}): ${lost.error.message}`);
+  console.warn(
+    `[flywheel] ${lost.events} trace event(s) ${lost.outcome} (${lost.reason}): ${lost.error.message}`,
+  );
 }

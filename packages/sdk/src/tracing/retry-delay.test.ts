@@ -13,7 +13,7 @@ describe('retry delay', () => {
 
   it('never waits less than Retry-After', () => {
     expect(backoffDelay(0, options, 5_000, () => 0.9)).toBe(5_000);
-    expect(backoffDelay(5, options, 100, () => 0.5)).toBe(16_000);
+    expect(backoffDelay(5, options, 100, () => 0.5)).toBe(15_000);
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {

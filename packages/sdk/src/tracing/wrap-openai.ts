@@ -1,256 +1,229 @@
-import type { FlywheelTracer, SpanHandle, TokenUsage } from './flywheel-tracer.js';
+import { observeApiPromise } from './observed-api-promise.js';
+import { type ChatChunk, type ChatCompletion, isRecord, tokenUsage } from './openai-shapes.js';
+import { traceChatStream } from './traced-chat-stream.js';
+import type { FlywheelTracer, SpanHandle } from './tracer-types.js';
 
-/** The parts of an `openai` (v4–v6) client that are traced; typed structurally, so the SDK does not depend on it. */
-interface OpenAILike {
-  chat: { completions: { create(body: Record<string, unknown>, options?: unknown): PromiseLike<unknown> } };
-  embeddings?: { create(body: Record<string, unknown>, options?: unknown): PromiseLike<unknown> };
+/** Options of {@link wrapOpenAI}. */
+export interface WrapOpenAIOptions {
+  /** Recorded as the spans' provider (default `openai`; e.g. `azure`, `ollama` for compatible servers). */
+  provider?: string;
+  /**
+   * For `stream: true` without `stream_options`, ask for `include_usage` so streamed calls have
+   * token counts, and hide the extra chunk from the caller (default true). Turn it off for servers
+   * that refuse `stream_options`.
+   */
+  streamUsage?: boolean;
+  /** Added to every span's attributes. */
+  attributes?: Record<string, unknown>;
 }
 
-interface OpenAIUsage {
-  prompt_tokens?: number;
-  completion_tokens?: number;
-  prompt_tokens_details?: { cached_tokens?: number } | null;
-  completion_tokens_details?: { reasoning_tokens?: number } | null;
-}
-
-interface ChunkLike {
-  model?: string;
-  choices?: Array<{
-    delta?: {
-      role?: string;
-      content?: string | null;
-      tool_calls?: Array<{ index: number; id?: string; function?: { name?: string; arguments?: string } }>;
-    };
-    finish_reason?: string | null;
-  }>;
-  usage?: OpenAIUsage | null;
-}
+type Create = (body: unknown, requestOptions?: unknown) => unknown;
 
 /**
- * Records `client.chat.completions.create` and `client.embeddings.create` of an official
- * `openai` client as generation spans: model, input messages, output (tool calls included),
- * usage and, for streams, time to first token. Calls nest under the current span or trace, or
- * start their own trace. The call returns what it would have returned (the same APIPromise, so
- * `.withResponse()` keeps working). For `stream: true` without `stream_options`, the wrapper asks
- * for `include_usage` and hides the extra usage chunk, so the caller sees the stream it asked for.
+ * Records `chat.completions.create` and `embeddings.create` of an official `openai` client (v4 to
+ * v6; typed structurally, the SDK does not depend on it) as `generation` spans: model, input
+ * messages, output message (tool calls included), token usage (cached and reasoning tokens too)
+ * and, for streams, time to first token; a failed call is status `error`. A call nests under the
+ * current span or trace, else starts a trace of its own.
+ *
+ * The caller gets what the client returns: the same `APIPromise` (observed through a proxy, so
+ * `.withResponse()` and `.asResponse()` work) and the same `Stream` object (its iterator is
+ * wrapped in place, so `tee()`, `toReadableStream()` and `controller` work). The messages array
+ * is copied when the call is made, so pushing to it afterwards does not change the record.
+ *
+ * Limits: other methods (`responses`, `chat.completions.parse()`/`stream()`, `withOptions()`'s
+ * new client) are passed through untraced. After `.asResponse()` the span ends without output
+ * (the body is the caller's); on a stream read that way, the usage chunk the wrapper asked for is
+ * in the body (set `streamUsage: false` if that matters). A call never awaited or stream never
+ * read leaves its span open.
  *
  * @example
+ * import OpenAI from 'openai';
  * const openai = wrapOpenAI(new OpenAI(), tracer);
  * const answer = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages });
  */
-export function wrapOpenAI<T extends object>(client: T, tracer: FlywheelTracer): T {
-  const openai = client as unknown as OpenAILike;
-  const completions = openai.chat.completions;
-  const chatCreate = completions.create.bind(completions);
-  const wrappedCompletions = new Proxy(completions, {
-    get(target, property, receiver) {
-      if (property !== 'create') return Reflect.get(target, property, receiver);
-      return (body: Record<string, unknown>, requestOptions?: unknown) =>
-        traceChat(tracer, chatCreate, body, requestOptions);
-    },
+export function wrapOpenAI<T extends object>(
+  client: T,
+  tracer: FlywheelTracer,
+  options: WrapOpenAIOptions = {},
+): T {
+  const settings = {
+    provider: options.provider ?? 'openai',
+    streamUsage: options.streamUsage ?? true,
+    attributes: options.attributes ?? {},
+  };
+  return proxyWith(client, {
+    chat: (chat) =>
+      proxyWith(chat, {
+        completions: (completions) =>
+          proxyWith(completions, {
+            create: (create) =>
+              tracedCreate(create, completions, (body) => traceChat(tracer, settings, body)),
+          }),
+      }),
+    embeddings: (embeddings) =>
+      proxyWith(embeddings, {
+        create: (create) =>
+          tracedCreate(create, embeddings, (body) => traceEmbeddings(tracer, settings, body)),
+      }),
   });
-  const wrappedChat = new Proxy(openai.chat, {
-    get(target, property, receiver) {
-      return property === 'completions' ? wrappedCompletions : Reflect.get(target, property, receiver);
-    },
-  });
-  const embeddings = openai.embeddings;
-  const embedCreate = embeddings?.create.bind(embeddings);
-  const wrappedEmbeddings =
-    embeddings &&
-    new Proxy(embeddings, {
-      get(target, property, receiver) {
-        if (property !== 'create' || !embedCreate) return Reflect.get(target, property, receiver);
-        return (body: Record<string, unknown>, requestOptions?: unknown) =>
-          traceEmbeddings(tracer, embedCreate, body, requestOptions);
-      },
+}
+
+/** How one call is recorded: what to send, and what to do with the outcome. */
+interface CallTracing {
+  span: SpanHandle;
+  body: unknown;
+  onValue(value: unknown): void;
+}
+
+function tracedCreate(
+  original: unknown,
+  owner: object,
+  begin: (body: Record<string, unknown>) => CallTracing,
+) {
+  if (typeof original !== 'function') return original;
+  const create = original as Create;
+  return (body: unknown, requestOptions?: unknown) => {
+    if (!isRecord(body)) return create.call(owner, body, requestOptions);
+    const call = begin(body);
+    let promise: unknown;
+    try {
+      promise = create.call(owner, call.body, requestOptions);
+    } catch (error) {
+      call.span.end({ error });
+      throw error;
+    }
+    if (!isRecord(promise) || typeof promise.then !== 'function') {
+      call.onValue(promise);
+      return promise;
+    }
+    return observeApiPromise(promise as unknown as PromiseLike<unknown>, {
+      onValue: call.onValue,
+      onError: (error) => call.span.end({ error, attributes: errorAttributes(error) }),
+      onRawResponse: (response) =>
+        call.span.end({ attributes: { 'http.status': (response as { status?: unknown }).status ?? null } }),
     });
-  return new Proxy(client, {
-    get(target, property, receiver) {
-      if (property === 'chat') return wrappedChat;
-      if (property === 'embeddings' && wrappedEmbeddings) return wrappedEmbeddings;
-      return Reflect.get(target, property, receiver);
-    },
-  });
+  };
 }
 
 function traceChat(
   tracer: FlywheelTracer,
-  create: (body: Record<string, unknown>, options?: unknown) => PromiseLike<unknown>,
+  settings: Required<WrapOpenAIOptions>,
   body: Record<string, unknown>,
-  requestOptions: unknown,
-): PromiseLike<unknown> {
-  const { messages, model, ...parameters } = body;
-  const span = tracer.span({
-    name: `chat ${String(model)}`,
-    kind: 'generation',
-    model: String(model),
-    provider: 'openai',
-    input: messages,
-    attributes: { parameters: withoutStreamFields(parameters) },
+): CallTracing {
+  const { messages, model, stream_options: _streamOptions, ...parameters } = body;
+  const modelName = typeof model === 'string' ? model : undefined;
+  const span = tracer.generation({
+    name: `chat ${modelName ?? 'unknown'}`,
+    ...(modelName !== undefined ? { model: modelName } : {}),
+    provider: settings.provider,
+    input: Array.isArray(messages) ? [...messages] : messages,
+    attributes: { ...settings.attributes, parameters },
   });
-  const started = Date.now();
-  const askedForUsage = body.stream === true && body.stream_options === undefined;
-  const sent = askedForUsage ? { ...body, stream_options: { include_usage: true } } : body;
-  const result = create(sent, requestOptions);
-  // Observe the promise without replacing it: the caller keeps the client's own object.
-  result.then(
-    (value) => {
-      if (body.stream === true && isAsyncIterable(value)) traceStream(span, value, started, askedForUsage);
-      else endWithCompletion(span, value as Record<string, unknown>);
+  const streaming = body.stream === true;
+  const hideUsage = streaming && settings.streamUsage && body.stream_options == null;
+  const startedAt = performance.now();
+  return {
+    span,
+    body: hideUsage ? { ...body, stream_options: { include_usage: true } } : body,
+    onValue(value) {
+      if (streaming && isAsyncIterable(value))
+        traceChatStream(value as AsyncIterable<ChatChunk>, { span, startedAt, hideUsage });
+      else endWithCompletion(span, value);
     },
-    (error: unknown) =>
-      span.end({ status: 'error', statusMessage: error instanceof Error ? error.message : String(error) }),
-  );
-  return result;
+  };
 }
 
-function endWithCompletion(span: SpanHandle, completion: Record<string, unknown>) {
-  const choices = completion.choices as Array<{ message?: unknown }> | undefined;
+function endWithCompletion(span: SpanHandle, value: unknown) {
+  if (!isRecord(value)) return span.end({ output: value });
+  const completion = value as ChatCompletion;
+  const choices = Array.isArray(completion.choices) ? completion.choices : [];
+  const messages = choices.map((choice) => choice?.message ?? null);
+  const usage = tokenUsage(completion.usage);
   span.end({
-    output: choices?.[0]?.message ?? null,
+    output: messages.length === 1 ? messages[0] : messages.length === 0 ? null : messages,
     ...(typeof completion.model === 'string' ? { model: completion.model } : {}),
-    ...usageOf(completion.usage as OpenAIUsage | undefined),
-    status: 'ok',
+    ...(usage !== undefined ? { usage } : {}),
+    attributes: {
+      'response.finish_reasons': choices.map((choice) => choice?.finish_reason ?? null),
+      ...(typeof completion.id === 'string' ? { 'response.id': completion.id } : {}),
+    },
   });
-}
-
-/** Wraps the stream's iterator in place, so the object (and its other methods) stays the client's own. */
-function traceStream(
-  span: SpanHandle,
-  stream: AsyncIterable<ChunkLike>,
-  started: number,
-  hideUsageChunk: boolean,
-) {
-  const original = stream[Symbol.asyncIterator].bind(stream);
-  let content = '';
-  let role = 'assistant';
-  let model: string | undefined;
-  let usage: OpenAIUsage | undefined;
-  let firstTokenMs: number | undefined;
-  const toolCalls = new Map<number, { id?: string; name: string; arguments: string }>();
-  const finish = (fields: { status: 'ok' | 'error'; statusMessage?: string }) => {
-    const tools = [...toolCalls.values()].map((call) => ({
-      id: call.id,
-      type: 'function',
-      function: { name: call.name, arguments: call.arguments },
-    }));
-    span.end({
-      output: { role, content: content || null, ...(tools.length > 0 ? { tool_calls: tools } : {}) },
-      ...(model ? { model } : {}),
-      ...usageOf(usage),
-      ...(firstTokenMs !== undefined ? { timeToFirstTokenMs: firstTokenMs } : {}),
-      ...fields,
-    });
-  };
-  (stream as { [Symbol.asyncIterator]: () => AsyncIterator<ChunkLike> })[Symbol.asyncIterator] = () => {
-    const iterator = original();
-    return {
-      async next() {
-        for (;;) {
-          let step: IteratorResult<ChunkLike>;
-          try {
-            step = await iterator.next();
-          } catch (error) {
-            finish({
-              status: 'error',
-              statusMessage: error instanceof Error ? error.message : String(error),
-            });
-            throw error;
-          }
-          if (step.done) {
-            finish({ status: 'ok' });
-            return step;
-          }
-          const chunk = step.value;
-          if (typeof chunk.model === 'string') model = chunk.model;
-          if (chunk.usage) usage = chunk.usage;
-          for (const choice of chunk.choices ?? []) {
-            const delta = choice.delta;
-            if (!delta) continue;
-            if (delta.role) role = delta.role;
-            if (delta.content) {
-              firstTokenMs ??= Date.now() - started;
-              content += delta.content;
-            }
-            for (const call of delta.tool_calls ?? []) {
-              firstTokenMs ??= Date.now() - started;
-              const known = toolCalls.get(call.index) ?? { name: '', arguments: '' };
-              if (call.id) known.id = call.id;
-              known.name += call.function?.name ?? '';
-              known.arguments += call.function?.arguments ?? '';
-              toolCalls.set(call.index, known);
-            }
-          }
-          if (hideUsageChunk) {
-            // The usage-only chunk exists because the wrapper asked for it: the caller never sees it.
-            if ((chunk.choices?.length ?? 0) === 0 && chunk.usage) continue;
-            if (chunk.usage === null) delete chunk.usage;
-          }
-          return step;
-        }
-      },
-      async return(value?: unknown) {
-        finish({ status: 'ok' });
-        return iterator.return ? iterator.return(value) : { done: true, value: undefined };
-      },
-    } as AsyncIterator<ChunkLike>;
-  };
 }
 
 function traceEmbeddings(
   tracer: FlywheelTracer,
-  create: (body: Record<string, unknown>, options?: unknown) => PromiseLike<unknown>,
+  settings: Required<WrapOpenAIOptions>,
   body: Record<string, unknown>,
-  requestOptions: unknown,
-): PromiseLike<unknown> {
-  const span = tracer.span({
-    name: `embeddings ${String(body.model)}`,
-    kind: 'generation',
-    model: String(body.model),
-    provider: 'openai',
-    input: body.input,
+): CallTracing {
+  const { input, model, ...parameters } = body;
+  const modelName = typeof model === 'string' ? model : undefined;
+  const span = tracer.generation({
+    name: `embeddings ${modelName ?? 'unknown'}`,
+    ...(modelName !== undefined ? { model: modelName } : {}),
+    provider: settings.provider,
+    input: Array.isArray(input) ? [...input] : input,
+    attributes: { ...settings.attributes, parameters },
   });
-  const result = create(body, requestOptions);
-  result.then(
-    (value) => {
-      const response = value as { data?: unknown[]; model?: string; usage?: { prompt_tokens?: number } };
-      span.end({
-        output: { embeddings: response.data?.length ?? 0 },
-        ...(response.model ? { model: response.model } : {}),
-        ...(response.usage?.prompt_tokens !== undefined
-          ? { usage: { inputTokens: response.usage.prompt_tokens, outputTokens: 0 } }
-          : {}),
-        status: 'ok',
-      });
-    },
-    (error: unknown) =>
-      span.end({ status: 'error', statusMessage: error instanceof Error ? error.message : String(error) }),
-  );
-  return result;
-}
-
-function usageOf(usage: OpenAIUsage | null | undefined): { usage?: TokenUsage } {
-  if (!usage || usage.prompt_tokens === undefined) return {};
   return {
-    usage: {
-      inputTokens: usage.prompt_tokens,
-      outputTokens: usage.completion_tokens ?? 0,
-      ...(usage.prompt_tokens_details?.cached_tokens !== undefined
-        ? { cachedInputTokens: usage.prompt_tokens_details.cached_tokens }
-        : {}),
-      ...(usage.completion_tokens_details?.reasoning_tokens !== undefined
-        ? { reasoningTokens: usage.completion_tokens_details.reasoning_tokens }
-        : {}),
+    span,
+    body,
+    onValue(value) {
+      const answer = (isRecord(value) ? value : {}) as {
+        data?: Array<{ embedding?: unknown }>;
+        model?: unknown;
+        usage?: { prompt_tokens?: number };
+      };
+      const first = answer.data?.[0]?.embedding;
+      // The vectors themselves are not worth storing: their count and size say what happened.
+      span.end({
+        output: {
+          embeddings: answer.data?.length ?? 0,
+          ...(Array.isArray(first) ? { dimensions: first.length } : {}),
+        },
+        ...(typeof answer.model === 'string' ? { model: answer.model } : {}),
+        ...(typeof answer.usage?.prompt_tokens === 'number'
+          ? { usage: { inputTokens: answer.usage.prompt_tokens, outputTokens: 0 } }
+          : {}),
+      });
     },
   };
 }
 
-function withoutStreamFields(parameters: Record<string, unknown>): Record<string, unknown> {
-  const { stream_options: _options, ...rest } = parameters;
-  return rest;
+function errorAttributes(error: unknown): Record<string, unknown> {
+  if (!isRecord(error)) return {};
+  const attributes: Record<string, unknown> = {};
+  if (typeof error.status === 'number') attributes['http.status'] = error.status;
+  if (typeof error.code === 'string') attributes['error.code'] = error.code;
+  if (typeof error.type === 'string') attributes['error.type'] = error.type;
+  return attributes;
 }
 
-function isAsyncIterable(value: unknown): value is AsyncIterable<ChunkLike> {
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof (value as { [Symbol.asyncIterator]?: unknown } | null)?.[Symbol.asyncIterator] === 'function';
+}
+
+/**
+ * A proxy of `target` that replaces some members (built once, from the original member) and
+ * passes the rest through, functions bound to `target`: the openai client's classes keep
+ * `#private` fields, which a method called on a proxy cannot reach.
+ */
+function proxyWith<T extends object>(target: T, overrides: Record<string, (original: object) => unknown>): T {
+  // Keyed by property, checked against the member it was built from: a reassigned member is rebuilt.
+  const cache = new Map<PropertyKey, { member: unknown; result: unknown }>();
+  return new Proxy(target, {
+    get(object, property) {
+      const member = Reflect.get(object, property, object) as unknown;
+      const cached = cache.get(property);
+      if (cached && cached.member === member) return cached.result;
+      const override =
+        typeof property === 'string' && Object.hasOwn(overrides, property) ? overrides[property] : undefined;
+      let result: unknown;
+      if (override && (isRecord(member) || typeof member === 'function')) result = override(member);
+      else if (typeof member === 'function' && property !== 'constructor') result = member.bind(object);
+      else return member;
+      cache.set(property, { member, result });
+      return result;
+    },
+  });
 }
