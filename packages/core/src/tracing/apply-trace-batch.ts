@@ -29,6 +29,12 @@ export interface RollupCell {
 
 /** The reads and writes {@link applyTraceBatch} needs, inside one transaction. */
 export interface TraceBatchAccess {
+  /**
+   * Serializes writers that share the database across processes (PostgreSQL): held until the
+   * transaction ends. Keys come sorted, traces before rollup cells, so two writers cannot
+   * deadlock. Absent where one writer owns the database (SQLite's writer thread, memory).
+   */
+  lock?(projectId: string, keys: string[]): Promise<void>;
   getSpans(projectId: string, ids: string[]): Promise<Map<string, SpanRecord>>;
   getTraces(projectId: string, ids: string[]): Promise<Map<string, TraceRecord>>;
   getRollups(projectId: string, keys: RollupCell[]): Promise<Map<string, RollupCell>>;
@@ -51,6 +57,15 @@ export const rollupKey = (cell: Pick<RollupCell, 'bucket' | 'model' | 'prompt'>)
  */
 export async function applyTraceBatch(access: TraceBatchAccess, batch: TraceWriteBatch): Promise<void> {
   const { projectId } = batch;
+  // Every read-merge-write below is of rows of these traces (spans are keyed under their trace).
+  const lockedTraces = [
+    ...new Set([...batch.traces.map((trace) => trace.id), ...batch.spans.map((span) => span.traceId)]),
+  ];
+  if (access.lock && lockedTraces.length > 0)
+    await access.lock(
+      projectId,
+      lockedTraces.sort().map((id) => `trace|${id}`),
+    );
   const spanIds = [...new Set(batch.spans.map((span) => span.id))];
   const before =
     spanIds.length > 0 ? await access.getSpans(projectId, spanIds) : new Map<string, SpanRecord>();
@@ -97,6 +112,11 @@ export async function applyTraceBatch(access: TraceBatchAccess, batch: TraceWrit
   if (traces.size > 0) await access.putTraces(projectId, [...traces.values()], traceTextChanged);
   const deltas = [...rollupDeltas.values()].filter((cell) => !isZero(cell));
   if (deltas.length > 0) {
+    if (access.lock)
+      await access.lock(
+        projectId,
+        deltas.map((cell) => `rollup|${cell.bucket}|${cell.model}|${cell.prompt}`).sort(),
+      );
     const stored = await access.getRollups(projectId, deltas);
     await access.putRollups(deltas.map((delta) => addCells(stored.get(rollupKey(delta)), delta)));
   }

@@ -35,6 +35,17 @@ const chunks = <T>(items: T[], size = rowsPerStatement): T[][] =>
 export function createTraceStore(context: StorageContext, engine: 'sqlite' | 'postgres'): TraceStore {
   const { db, run } = context;
   const access: TraceBatchAccess = {
+    ...(engine === 'postgres'
+      ? {
+          async lock(projectId: string, keys: string[]) {
+            // Transaction-scoped advisory locks: several server processes may write one trace.
+            for (const key of keys)
+              await run(() =>
+                sql`select pg_advisory_xact_lock(hashtextextended(${`${projectId}|${key}`}, 0))`.execute(db),
+              );
+          },
+        }
+      : {}),
     async getSpans(projectId, ids) {
       const found = new Map<string, SpanRecord>();
       for (const part of chunks(ids)) {
