@@ -16,6 +16,8 @@ export interface BuiltTracing {
   tracing: TracingDeps;
   /** Where the gateway queues finished calls (fire and forget). */
   gatewaySink: BatchingSink<TraceWriteBatch>;
+  /** Runs one retention sweep now (it also runs at start and every 10 minutes); resolves with how many traces it deleted. */
+  sweepRetention(): Promise<number>;
   /** Flushes the gateway's traces, waits for ingestion to commit, stops retention and the writer. */
   close(): Promise<void>;
 }
@@ -45,19 +47,21 @@ export function buildTracing(
       logger?.error({ err: error, lost: batch.length }, 'gateway traces could not be written'),
   });
 
+  const sweep = async (): Promise<number> => {
+    if (settings.retentionDays <= 0) return 0;
+    const before = new Date(Date.now() - settings.retentionDays * 86_400_000).toISOString();
+    let deleted = 0;
+    for (;;) {
+      const count = await stores.traces.deleteOlderThan(before, retentionChunk);
+      deleted += count;
+      if (count < retentionChunk) break;
+    }
+    if (deleted > 0) logger?.info({ deleted, before }, 'retention deleted old traces');
+    return deleted;
+  };
   let retention: ReturnType<typeof setInterval> | undefined;
-  let retentionRun: Promise<void> | undefined;
+  let retentionRun: Promise<unknown> | undefined;
   if (settings.retentionDays > 0) {
-    const sweep = async () => {
-      const before = new Date(Date.now() - settings.retentionDays * 86_400_000).toISOString();
-      let deleted = 0;
-      for (;;) {
-        const count = await stores.traces.deleteOlderThan(before, retentionChunk);
-        deleted += count;
-        if (count < retentionChunk) break;
-      }
-      if (deleted > 0) logger?.info({ deleted, before }, 'retention deleted old traces');
-    };
     const run = () => {
       retentionRun ??= sweep()
         .catch((error) =>
@@ -75,6 +79,7 @@ export function buildTracing(
   return {
     tracing: { queue, prices, maxPayloadBytes: settings.gateway.traceMaxPayloadBytes },
     gatewaySink,
+    sweepRetention: sweep,
     async close() {
       if (retention) clearInterval(retention);
       await retentionRun;

@@ -33,6 +33,8 @@ export interface GatewayTestApp {
   app: FastifyInstance;
   stores: Stores;
   storage: Storage;
+  /** Runs one retention sweep now. */
+  sweepRetention(): Promise<number>;
   /** Waits until every finished call's trace is written. */
   flushTraces(): Promise<void>;
   /** The spans of a trace (see the `x-flywheel-trace-id` answer header), once written. */
@@ -102,6 +104,7 @@ export async function startGatewayTestApp(
     stores: storage.stores,
     storage,
     flushTraces: () => built.gateway.sink.forceFlush(),
+    sweepRetention: () => tracing.sweepRetention(),
     async spans(traceId) {
       await built.gateway.sink.forceFlush();
       return storage.stores.traces.listSpans(bootstrap!.project.id, traceId);

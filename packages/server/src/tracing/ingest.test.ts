@@ -447,3 +447,42 @@ describe('overload (I-6)', () => {
     }
   });
 });
+
+describe('retention (FLYWHEEL_RETENTION_DAYS)', () => {
+  let kept: GatewayTestApp;
+  beforeAll(async () => {
+    kept = await startGatewayTestApp('models: []\n', { fakes: [], env: { FLYWHEEL_RETENTION_DAYS: '30' } });
+  });
+  afterAll(() => kept.close());
+
+  it('deletes traces older than the retention period with their spans, and keeps the rest', async () => {
+    const old = uid('tr');
+    const recent = uid('tr');
+    const post = (events: unknown[]) =>
+      fetch(`${kept.url}/api/ingest`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${kept.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ batch: events }),
+      });
+    expect(
+      (
+        await post([
+          spanEvent(old, { start_time: '2020-01-01T00:00:00.000Z', end_time: '2020-01-01T00:00:01.000Z' }),
+        ])
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await post([
+          spanEvent(recent, { start_time: new Date().toISOString(), end_time: new Date().toISOString() }),
+        ])
+      ).status,
+    ).toBe(200);
+    expect(await kept.sweepRetention()).toBe(1);
+    const status = async (id: string) =>
+      (await fetch(`${kept.url}/api/traces/${id}`, { headers: { authorization: `Bearer ${kept.key}` } }))
+        .status;
+    expect(await status(old)).toBe(404);
+    expect(await status(recent)).toBe(200);
+  });
+});
