@@ -95,7 +95,6 @@ describe('ingestion durability, end to end', () => {
     first.child.kill('SIGKILL');
     await first.exit;
     await load.done();
-    expect(load.acknowledged.length).toBeGreaterThanOrEqual(20);
 
     const second = await startServerProcess(dataDir);
     running.push(second);

@@ -1,5 +1,5 @@
-import type { RollupCell } from '../tracing/apply-trace-batch.js';
-import { histogramPercentiles, type LatencyHistogram, mergeHistogram } from './latency-histogram.js';
+import { addCells, emptyCell, type RollupCell } from '../tracing/apply-trace-batch.js';
+import { histogramPercentiles } from './latency-histogram.js';
 
 /** How metrics are grouped. */
 export type MetricsGroupBy = 'model' | 'prompt_version' | 'time';
@@ -21,8 +21,7 @@ export interface MetricsRow {
 
 interface Accumulator {
   key: string | null;
-  cell: Omit<RollupCell, 'projectId' | 'bucket' | 'model' | 'prompt' | 'histogram'>;
-  histogram: LatencyHistogram;
+  cell: RollupCell;
 }
 
 /**
@@ -71,36 +70,15 @@ function timeKey(minute: string, bucket: MetricsBucket): string {
 }
 
 function accumulator(key: string | null): Accumulator {
-  return {
-    key,
-    cell: {
-      requests: 0,
-      errors: 0,
-      inputTokens: 0,
-      outputTokens: 0,
-      cost: 0,
-      unknownCostCount: 0,
-      latencySum: 0,
-      latencyCount: 0,
-    },
-    histogram: {},
-  };
+  return { key, cell: emptyCell('') };
 }
 
 function add(into: Accumulator, cell: RollupCell): void {
-  into.cell.requests += cell.requests;
-  into.cell.errors += cell.errors;
-  into.cell.inputTokens += cell.inputTokens;
-  into.cell.outputTokens += cell.outputTokens;
-  into.cell.cost += cell.cost;
-  into.cell.unknownCostCount += cell.unknownCostCount;
-  into.cell.latencySum += cell.latencySum;
-  into.cell.latencyCount += cell.latencyCount;
-  mergeHistogram(into.histogram, cell.histogram);
+  into.cell = addCells(into.cell, cell);
 }
 
 function toRow(group: Accumulator): MetricsRow {
-  const [p50, p95, p99] = histogramPercentiles(group.histogram, [50, 95, 99]);
+  const [p50, p95, p99] = histogramPercentiles(group.cell.histogram, [50, 95, 99]);
   const { cell } = group;
   return {
     key: group.key,

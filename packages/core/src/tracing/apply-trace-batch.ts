@@ -1,4 +1,4 @@
-import { type LatencyHistogram, latencyBucket } from '../metrics/latency-histogram.js';
+import { type LatencyHistogram, latencyBucket, mergeHistogram } from '../metrics/latency-histogram.js';
 import { emptyTrace, mergeSpan, mergeTrace } from './merge-records.js';
 import type { SpanRecord, TraceRecord } from './span.js';
 import type { TraceWriteBatch } from './trace-patch.js';
@@ -84,7 +84,6 @@ export async function applyTraceBatch(access: TraceBatchAccess, batch: TraceWrit
   const storedTraces = traceIds.size > 0 ? await access.getTraces(projectId, [...traceIds]) : new Map();
   const traces = new Map<string, TraceRecord>();
   const traceTextChanged = new Set<string>();
-  const firstEventTime = batch.spans[0]?.eventTime ?? batch.traces[0]?.eventTime ?? new Date(0).toISOString();
   const traceOf = (id: string, eventTime: string) => {
     let trace = traces.get(id) ?? storedTraces.get(id);
     if (!trace) trace = emptyTrace(projectId, id, eventTime);
@@ -99,7 +98,7 @@ export async function applyTraceBatch(access: TraceBatchAccess, batch: TraceWrit
   const rollupDeltas = new Map<string, RollupCell>();
   for (const [id, merged] of after) {
     const previous = before.get(id);
-    const trace = traceOf(merged.traceId, merged.eventTime ?? firstEventTime);
+    const trace = traceOf(merged.traceId, merged.eventTime);
     if (previous) addToTrace(trace, previous, -1);
     addToTrace(trace, merged, 1);
     if (previous?.kind === 'generation') addToRollups(rollupDeltas, projectId, previous, -1);
@@ -118,7 +117,9 @@ export async function applyTraceBatch(access: TraceBatchAccess, batch: TraceWrit
         deltas.map((cell) => `rollup|${cell.bucket}|${cell.model}|${cell.prompt}`).sort(),
       );
     const stored = await access.getRollups(projectId, deltas);
-    await access.putRollups(deltas.map((delta) => addCells(stored.get(rollupKey(delta)), delta)));
+    await access.putRollups(
+      deltas.map((delta) => addCells(stored.get(rollupKey(delta)) ?? emptyCell(projectId, delta), delta)),
+    );
   }
   if (batch.scores.length > 0) await access.putScores(projectId, batch.scores);
 }
@@ -164,7 +165,7 @@ function addToRollups(
   const id = rollupKey(key);
   let cell = deltas.get(id);
   if (!cell) {
-    cell = { ...emptyCell(projectId), ...key };
+    cell = emptyCell(projectId, key);
     deltas.set(id, cell);
   }
   cell.requests += sign;
@@ -184,12 +185,14 @@ function addToRollups(
   }
 }
 
-function emptyCell(projectId: string): RollupCell {
+/** A rollup cell with nothing counted yet. */
+export function emptyCell(
+  projectId: string,
+  key: Pick<RollupCell, 'bucket' | 'model' | 'prompt'> = { bucket: '', model: '', prompt: '' },
+): RollupCell {
   return {
     projectId,
-    bucket: '',
-    model: '',
-    prompt: '',
+    ...key,
     requests: 0,
     errors: 0,
     inputTokens: 0,
@@ -202,19 +205,10 @@ function emptyCell(projectId: string): RollupCell {
   };
 }
 
-function addCells(stored: RollupCell | undefined, delta: RollupCell): RollupCell {
-  const base = stored ?? {
-    ...emptyCell(delta.projectId),
-    bucket: delta.bucket,
-    model: delta.model,
-    prompt: delta.prompt,
-  };
+/** `base` plus `delta`, figure by figure (a new cell; `base`'s key is kept). */
+export function addCells(base: RollupCell, delta: RollupCell): RollupCell {
   const histogram = { ...base.histogram };
-  for (const [bucket, count] of Object.entries(delta.histogram)) {
-    const next = (histogram[bucket] ?? 0) + count;
-    if (next <= 0) delete histogram[bucket];
-    else histogram[bucket] = next;
-  }
+  mergeHistogram(histogram, delta.histogram);
   return {
     ...base,
     requests: base.requests + delta.requests,

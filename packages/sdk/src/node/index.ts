@@ -4,46 +4,8 @@ import { createAsyncContextManager } from './async-context-manager.js';
 
 // The Node entry point, `@flywheel/sdk/node`: everything of the main entry, with a tracer whose
 // spans nest through AsyncLocalStorage. Only files under src/node/ may use Node built-ins.
-export type {
-  ContextManager,
-  ErrorCode,
-  FlushOptions,
-  FlushResult,
-  FlywheelClient,
-  FlywheelClientOptions,
-  FlywheelTracer,
-  FlywheelTracerOptions,
-  IngestExporter,
-  IngestExporterOptions,
-  IngestExporterStats,
-  IngestFailure,
-  IngestFailureReason,
-  IngestItemError,
-  MemoryExporter,
-  ObservationHandle,
-  ObserveOptions,
-  OwnScoreOptions,
-  ScoreOptions,
-  SpanEndFields,
-  SpanFields,
-  SpanHandle,
-  SpanKind,
-  SpanOptions,
-  SpanStatus,
-  TokenUsage,
-  TraceFields,
-  TraceHandle,
-  TraceOptions,
-  WrapOpenAIOptions,
-} from '../index.js';
-export {
-  createFlywheelClient,
-  createIngestExporter,
-  createMemoryExporter,
-  createStackContextManager,
-  FlywheelError,
-  wrapOpenAI,
-} from '../index.js';
+// Everything of the main entry; the local createFlywheelTracer below takes the place of its own.
+export * from '../index.js';
 export { createAsyncContextManager } from './async-context-manager.js';
 
 /**

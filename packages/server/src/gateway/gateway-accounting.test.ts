@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type GatewayTestApp, startGatewayTestApp } from '../testing-internal/gateway-test-app.js';
-import { capPayload } from './generation-recorder.js';
 
 let t: GatewayTestApp | undefined;
 afterEach(async () => {
@@ -74,16 +73,5 @@ describe('gateway accounting', () => {
     const response = await fetch(`${t.url}/v1/models`, { headers: { authorization: `Bearer ${t.key}` } });
     expect(response.status).toBe(200);
     expect(Number(response.headers.get('x-flywheel-overhead-ms'))).toBeGreaterThanOrEqual(0);
-  });
-});
-
-describe('trace payload cap', () => {
-  it('measures and cuts in UTF-8 bytes, not characters', () => {
-    const capped = capPayload({ text: '€'.repeat(200) }, 300);
-    expect(capped.truncated).toBe(true);
-    const preview = (capped.value as { preview: string }).preview;
-    expect(Buffer.byteLength(preview)).toBeLessThanOrEqual(300);
-    expect(preview).not.toContain('\uFFFD');
-    expect(capPayload({ text: 'short' }, 300)).toEqual({ value: { text: 'short' }, truncated: false });
   });
 });

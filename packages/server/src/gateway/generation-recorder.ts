@@ -1,5 +1,6 @@
 import {
   type Attempt,
+  capPayload,
   computeCost,
   estimateChatUsage,
   newId,
@@ -129,17 +130,3 @@ export async function recordGeneration(deps: GatewayDeps, facts: GenerationFacts
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
-
-/** A payload as stored: whole up to the cap (in UTF-8 bytes), else its first bytes as a string, flagged. */
-export function capPayload(value: unknown, maxBytes: number): { value: unknown; truncated: boolean } {
-  if (value === undefined) return { value: null, truncated: false };
-  const text = JSON.stringify(value);
-  if (text === undefined || Buffer.byteLength(text) <= maxBytes)
-    return { value: value ?? null, truncated: false };
-  // Cut at a byte boundary, then drop a partial trailing character.
-  const preview = Buffer.from(text)
-    .subarray(0, maxBytes)
-    .toString('utf8')
-    .replace(/\uFFFD$/, '');
-  return { value: { truncated: true, preview }, truncated: true };
-}

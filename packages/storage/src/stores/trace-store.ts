@@ -168,18 +168,12 @@ export function createTraceStore(context: StorageContext, engine: 'sqlite' | 'po
       const rows = await run(() =>
         db
           .selectFrom(table)
-          .select([sql<number>`rowid`.as('rowid'), 'input', 'output', table === 'spans' ? 'trace_id' : 'id'])
+          .select([sql<number>`rowid`.as('rowid'), 'input', 'output'])
           .where('project_id', '=', projectId)
           .where('id', 'in', part)
           .execute(),
       );
-      for (const row of rows as Array<{
-        rowid: number;
-        input: string | null;
-        output: string | null;
-        trace_id?: string;
-        id?: string;
-      }>) {
+      for (const row of rows) {
         const rowid = sign * Number(row.rowid);
         await run(() => sql`delete from text_search where rowid = ${rowid}`.execute(db));
         if (row.input === null && row.output === null) continue;
