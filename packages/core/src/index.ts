@@ -57,10 +57,29 @@ export type { OtlpTraceRequest } from './otlp/otlp-types.js';
 export type { ApiKeyStore } from './ports/api-key-store.js';
 export type { InstanceStore } from './ports/instance-store.js';
 export type { ProjectStore } from './ports/project-store.js';
+export type { PromptStore } from './ports/prompt-store.js';
 export type { ProviderCredentialStore } from './ports/provider-credential-store.js';
 export type { StoreSet, Stores } from './ports/stores.js';
 export type { TraceQuery, TraceStore } from './ports/trace-store.js';
 export type { Project } from './projects/project.js';
+export type {
+  LabelMoveRecord,
+  NewPromptVersion,
+  PromptActor,
+  PromptRecord,
+  PromptVersionRecord,
+  PromptVersionRef,
+} from './prompts/prompt.js';
+export type { ConfigChange, DiffLine, PromptDiff } from './prompts/prompt-diff.js';
+export { diffConfig, diffLines, diffPromptVersions, templateText } from './prompts/prompt-diff.js';
+export { versionConflict } from './prompts/prompt-errors.js';
+export type {
+  PromptCaller,
+  PromptService,
+  PromptServiceDeps,
+  PromptVersionDiff,
+} from './prompts/prompt-service.js';
+export { createPromptService, parsePromptRef } from './prompts/prompt-service.js';
 export type { ProviderCredential } from './providers/provider-credential.js';
 export type { ChatUsageEstimateInput, TokenizerEncoding } from './tokens/token-estimator.js';
 export {

@@ -42,6 +42,45 @@ export {
 } from './api/ingest.js';
 export type { CreateProjectRequest, ProjectBody } from './api/projects.js';
 export { createProjectRequestSchema, projectSchema } from './api/projects.js';
+export type {
+  ConfigChangeBody,
+  CreatePromptVersionRequest,
+  DiffLineBody,
+  LabelMoveBody,
+  PromptConfig,
+  PromptDiffBody,
+  PromptMessage,
+  PromptSettingsBody,
+  PromptSummaryBody,
+  PromptTemplate,
+  PromptType,
+  PromptVersionBody,
+} from './api/prompts.js';
+export {
+  actorSchema,
+  configChangeSchema,
+  createPromptVersionRequestSchema,
+  diffLineSchema,
+  getPromptQuerySchema,
+  labelMoveSchema,
+  latestLabel,
+  maxTemplateChars,
+  moveLabelRequestSchema,
+  promptConfigSchema,
+  promptDiffQuerySchema,
+  promptDiffSchema,
+  promptLabelSchema,
+  promptListQuerySchema,
+  promptMessageRoleSchema,
+  promptMessageSchema,
+  promptNameSchema,
+  promptPathWords,
+  promptSettingsSchema,
+  promptSummarySchema,
+  promptTemplateSchema,
+  promptTypeSchema,
+  promptVersionSchema,
+} from './api/prompts.js';
 export type { CreateProviderCredentialRequest, ProviderCredentialBody } from './api/providers.js';
 export {
   createProviderCredentialRequestSchema,
@@ -100,3 +139,16 @@ export type {
   OpenAIErrorBody,
   OpenAIUsage,
 } from './gateway/openai-types.js';
+export type {
+  ParsedTemplate,
+  RenderOptions,
+  TemplateIssue,
+  TemplateNode,
+} from './prompts/prompt-template.js';
+export {
+  checkTemplate,
+  compileTemplate,
+  parseTemplate,
+  renderTemplate,
+  templateVariables,
+} from './prompts/prompt-template.js';

@@ -10,6 +10,7 @@ import type { DatabaseSchema } from './schema/database-schema.js';
 import { createApiKeyStore } from './stores/api-key-store.js';
 import { createInstanceStore } from './stores/instance-store.js';
 import { createProjectStore } from './stores/project-store.js';
+import { createPromptStore } from './stores/prompt-store.js';
 import { createProviderCredentialStore } from './stores/provider-credential-store.js';
 import { createStorageContext } from './stores/storage-context.js';
 import { createTraceStore } from './stores/trace-store.js';
@@ -64,6 +65,7 @@ export function openStorage(options: StorageOptions): Storage {
       instance: createInstanceStore(context),
       traces: createTraceStore(context, dialect.kind),
       providerCredentials: createProviderCredentialStore(context),
+      prompts: createPromptStore(context),
     };
   };
   let closed: Promise<void> | undefined;

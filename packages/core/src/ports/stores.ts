@@ -1,6 +1,7 @@
 import type { ApiKeyStore } from './api-key-store.js';
 import type { InstanceStore } from './instance-store.js';
 import type { ProjectStore } from './project-store.js';
+import type { PromptStore } from './prompt-store.js';
 import type { ProviderCredentialStore } from './provider-credential-store.js';
 import type { TraceStore } from './trace-store.js';
 
@@ -11,6 +12,7 @@ export interface StoreSet {
   instance: InstanceStore;
   traces: TraceStore;
   providerCredentials: ProviderCredentialStore;
+  prompts: PromptStore;
 }
 
 /** Every store, plus the operations that span them. */

@@ -4,6 +4,12 @@ import type { StoreSet, Stores } from '../ports/stores.js';
 import type { Project } from '../projects/project.js';
 import type { ProviderCredential } from '../providers/provider-credential.js';
 import {
+  clonePromptState,
+  createMemoryPromptStore,
+  emptyPromptState,
+  type MemoryPromptState,
+} from './in-memory-prompt-store.js';
+import {
   cloneTraceState,
   createMemoryTraceStore,
   emptyTraceState,
@@ -16,6 +22,7 @@ interface MemoryState {
   meta: Map<string, string>;
   tracing: MemoryTraceState;
   credentials: Map<string, ProviderCredential>;
+  prompts: MemoryPromptState;
 }
 
 /**
@@ -33,6 +40,7 @@ export function createInMemoryStores(): Stores {
     meta: new Map(),
     tracing: emptyTraceState(),
     credentials: new Map(),
+    prompts: emptyPromptState(),
   };
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -117,6 +125,7 @@ export function createInMemoryStores(): Stores {
         return true;
       },
     },
+    prompts: createMemoryPromptStore(() => current().prompts),
     traces: createMemoryTraceStore(
       () => current().tracing,
       (projectId) => current().projects.has(projectId),
@@ -159,5 +168,6 @@ function cloneState(state: MemoryState): MemoryState {
     meta: new Map(state.meta),
     tracing: cloneTraceState(state.tracing),
     credentials: new Map([...state.credentials].map(([key, credential]) => [key, { ...credential }])),
+    prompts: clonePromptState(state.prompts),
   };
 }

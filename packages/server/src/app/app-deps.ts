@@ -1,4 +1,4 @@
-import type { ApiKeyService, Stores } from '@flywheel/core';
+import type { ApiKeyService, PromptService, Stores } from '@flywheel/core';
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { GatewayDeps } from '../gateway/gateway-deps.js';
 import type { SecretBox } from '../secrets/secret-box.js';
@@ -18,6 +18,8 @@ export interface AppDeps {
   gateway?: GatewayDeps;
   /** Ingestion (`/api/ingest`, `/otlp/v1/traces`) and trace queries; absent, those routes answer 404. */
   tracing?: TracingDeps;
+  /** The prompt registry (`/api/prompts`); default: one over `stores`. */
+  prompts?: PromptService;
   /** Stored provider credentials (`/api/providers`). */
   providerCredentials?: ProviderCredentialDeps;
   /** A pino logger instance, pino options, or false for no log (default). */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createPromptService } from '@flywheel/core';
 import { FlywheelError } from '@flywheel/spec';
 import Fastify, {
   type FastifyBaseLogger,
@@ -11,6 +12,7 @@ import { registerChatCompletionsRoute } from '../gateway/chat-completions-route.
 import { registerEmbeddingsRoute } from '../gateway/embeddings-route.js';
 import { registerModelsRoute } from '../gateway/models-route.js';
 import { toOpenAIError } from '../gateway/openai-error.js';
+import { registerPromptRoutes } from '../prompts/prompt-routes.js';
 import { registerApiKeyRoutes } from '../routes/api-key-routes.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
 import { registerProjectRoutes } from '../routes/project-routes.js';
@@ -126,6 +128,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   registerProjectRoutes(app, deps);
   registerApiKeyRoutes(app, deps);
   if (deps.providerCredentials) registerProviderRoutes(app, deps, deps.providerCredentials);
+  registerPromptRoutes(app, deps.prompts ?? createPromptService({ stores: deps.stores }));
   if (deps.tracing) {
     const ingestLimit = deps.ingestBodyLimitBytes ?? 10_485_760;
     registerIngestRoutes(app, deps.tracing, ingestLimit);

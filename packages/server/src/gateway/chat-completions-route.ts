@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GatewayDeps } from './gateway-deps.js';
 import { checkChatRequest, parseCacheMode } from './gateway-request.js';
 import { recordGeneration } from './generation-recorder.js';
+import { applyPrompt } from './prompt-request.js';
 import { newStreamCapture } from './stream-capture.js';
 import { pipeChatStream, type StreamEnd } from './stream-writer.js';
 
@@ -23,7 +24,19 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
     const givenTraceId = header(request, 'x-flywheel-trace-id');
     const traceId = givenTraceId && traceIdPattern.test(givenTraceId) ? givenTraceId : newId('tr');
     void reply.header('x-flywheel-trace-id', traceId);
-    const { body, ignoredFields } = checkChatRequest(request.body);
+    const checked = checkChatRequest(request.body);
+    const { ignoredFields } = checked;
+    let body = checked.body;
+    let promptUsed: { name: string; version: number } | undefined;
+    if (checked.prompt) {
+      const version = await gateway.prompts.get(
+        request.auth.projectId,
+        checked.prompt.name,
+        checked.prompt.ref,
+      );
+      body = applyPrompt(body, version, checked.prompt.variables);
+      promptUsed = { name: version.name, version: version.version };
+    }
     const alias = body.model;
     const route = gateway.engine.route(alias);
     if (!route) {
@@ -62,6 +75,8 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
       ignoredFields,
       userId: typeof body.user === 'string' ? body.user : undefined,
       sessionId: header(request, 'x-flywheel-session-id'),
+      prompt: promptUsed,
+      promptVariables: checked.prompt?.variables,
     };
     const record = (rest: Omit<Parameters<typeof recordGeneration>[1], keyof typeof facts | 'durationMs'>) =>
       void recordGeneration(gateway, { ...facts, ...rest, durationMs: elapsed() }).catch((error: unknown) =>

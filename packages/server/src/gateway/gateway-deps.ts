@@ -1,8 +1,17 @@
-import type { BatchingSink, GatewayEngine, PriceTable, ResponseCache, TraceWriteBatch } from '@flywheel/core';
+import type {
+  BatchingSink,
+  GatewayEngine,
+  PriceTable,
+  PromptService,
+  ResponseCache,
+  TraceWriteBatch,
+} from '@flywheel/core';
 
 /** What the `/v1/*` routes need; built by `main.ts` (or a test). */
 export interface GatewayDeps {
   engine: GatewayEngine;
+  /** Resolves `prompt` references in chat requests. */
+  prompts: PromptService;
   cache: ResponseCache;
   /** TTL for requests that opt in with `x-flywheel-cache: use` on an alias without its own. */
   cacheDefaultTtlSeconds: number;

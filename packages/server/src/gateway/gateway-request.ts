@@ -1,4 +1,10 @@
-import type { ChatCompletionRequest, EmbeddingRequest } from '@flywheel/spec';
+import {
+  type ChatCompletionRequest,
+  type EmbeddingRequest,
+  promptLabelSchema,
+  promptNameSchema,
+} from '@flywheel/spec';
+import { z } from 'zod';
 import { invalidParameter } from './openai-error.js';
 
 /**
@@ -44,14 +50,27 @@ function withoutRoutingFields(body: Record<string, unknown>): {
  * Checks the parts of a chat request the gateway relies on; everything else passes through to
  * the provider untouched (vendors accept fields OpenAI does not).
  */
-export function checkChatRequest(raw: unknown): CheckedRequest<ChatCompletionRequest> {
+export function checkChatRequest(raw: unknown): CheckedRequest<ChatCompletionRequest> & {
+  prompt: GatewayPromptRef | undefined;
+} {
   const { rest, ignoredFields } = withoutRoutingFields(asObject(raw));
-  if (typeof rest.model !== 'string' || rest.model === '')
-    throw invalidParameter('model', 'model must be the name of a model, e.g. "chat-default".');
-  if (!Array.isArray(rest.messages) || rest.messages.length === 0) {
-    throw invalidParameter('messages', 'messages must be a non-empty array of {role, content} objects.');
+  const prompt = checkPromptRef(rest.prompt);
+  // With a prompt, the model may come from the prompt's config and the messages from its template.
+  if (prompt === undefined || rest.model !== undefined) {
+    if (typeof rest.model !== 'string' || rest.model === '')
+      throw invalidParameter('model', 'model must be the name of a model, e.g. "chat-default".');
   }
-  rest.messages.forEach((message, index) => {
+  if (prompt === undefined || rest.messages !== undefined) {
+    if (!Array.isArray(rest.messages) || (prompt === undefined && rest.messages.length === 0)) {
+      throw invalidParameter(
+        'messages',
+        prompt === undefined
+          ? 'messages must be a non-empty array of {role, content} objects (or name a stored prompt with "prompt").'
+          : 'messages, next to a prompt, must be an array of {role, content} objects (they follow the rendered prompt).',
+      );
+    }
+  }
+  (rest.messages as unknown[] | undefined)?.forEach((message, index) => {
     if (
       message === null ||
       typeof message !== 'object' ||
@@ -72,7 +91,42 @@ export function checkChatRequest(raw: unknown): CheckedRequest<ChatCompletionReq
   ) {
     throw invalidParameter('stream_options', 'stream_options must be an object.');
   }
-  return { body: rest as ChatCompletionRequest, ignoredFields };
+  return { body: rest as ChatCompletionRequest, ignoredFields, prompt };
+}
+
+/** A stored prompt named by a chat request instead of (or before) its messages. */
+export interface GatewayPromptRef {
+  name: string;
+  ref: { version: number } | { label: string };
+  variables: Record<string, unknown>;
+}
+
+const gatewayPromptSchema = z.strictObject({
+  name: promptNameSchema,
+  label: promptLabelSchema.optional(),
+  version: z.number().int().positive().optional(),
+  variables: z.record(z.string(), z.unknown()).optional(),
+});
+
+function checkPromptRef(raw: unknown): GatewayPromptRef | undefined {
+  if (raw === undefined) return undefined;
+  const parsed = gatewayPromptSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = ['prompt', ...(issue?.path ?? []).map(String)].join('.');
+    throw invalidParameter(
+      where,
+      `${where}: ${issue?.message ?? 'is invalid'}. Send {"prompt": {"name": "support/triage", "label": "production", "variables": {…}}}.`,
+    );
+  }
+  const { name, label, version, variables } = parsed.data;
+  if (label !== undefined && version !== undefined)
+    throw invalidParameter('prompt', 'prompt takes a label or a version, not both.');
+  return {
+    name,
+    ref: version !== undefined ? { version } : { label: label ?? 'production' },
+    variables: variables ?? {},
+  };
 }
 
 /** Checks an embeddings request. */

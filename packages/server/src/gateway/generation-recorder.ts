@@ -41,6 +41,10 @@ export interface GenerationFacts {
   ignoredFields: string[];
   userId: string | undefined;
   sessionId: string | undefined;
+  /** The stored prompt version the request was rendered from. */
+  prompt?: { name: string; version: number } | undefined;
+  /** The variables it was rendered with (kept so the call can become a dataset item). */
+  promptVariables?: Record<string, unknown> | undefined;
 }
 
 /**
@@ -95,6 +99,7 @@ export async function recordGeneration(deps: GatewayDeps, facts: GenerationFacts
     usage: usage ?? null,
     cost,
     timeToFirstTokenMs: facts.firstTokenMs === undefined ? null : round(facts.firstTokenMs),
+    ...(facts.prompt ? { promptName: facts.prompt.name, promptVersion: facts.prompt.version } : {}),
     attributes: {
       'gateway.alias': facts.alias,
       'gateway.route': facts.route ?? null,
@@ -110,6 +115,9 @@ export async function recordGeneration(deps: GatewayDeps, facts: GenerationFacts
       'http.status': facts.httpStatus,
       'request.id': facts.requestId,
       stream: facts.stream,
+      ...(facts.promptVariables
+        ? { 'prompt.variables': capPayload(facts.promptVariables, deps.traceMaxPayloadBytes).value }
+        : {}),
       ...(facts.error ? { 'error.code': facts.error.code } : {}),
     },
   };

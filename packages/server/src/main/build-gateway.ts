@@ -3,6 +3,7 @@ import {
   type BatchingSink,
   createGatewayEngine,
   createMemoryResponseCache,
+  createPromptService,
   type ModelRoute,
   type PriceTable,
   type RouteTarget,
@@ -86,6 +87,7 @@ export function buildGateway(
   return {
     gateway: {
       engine: createGatewayEngine({ routes, breaker: settings.gateway.breaker }),
+      prompts: createPromptService({ stores }),
       cache: createMemoryResponseCache({ maxBytes: settings.gateway.cache.maxBytes }),
       cacheDefaultTtlSeconds: settings.gateway.cache.defaultTtlSeconds,
       sink: tracing.sink,

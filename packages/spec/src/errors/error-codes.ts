@@ -122,6 +122,41 @@ export const errorCodes = {
     summary:
       'More events are waiting to be written than the server holds; nothing of this request was stored. Retry after `Retry-After` seconds.',
   },
+  prompt_not_found: {
+    status: 404,
+    retryable: false,
+    summary:
+      'No prompt with this name exists in the project, or it has no version with this number or label.',
+  },
+  prompt_version_conflict: {
+    status: 409,
+    retryable: false,
+    summary:
+      'The prompt has moved on since the version you started from (`base_version`); fetch the newest version, re-apply your change, and save again.',
+  },
+  label_protected: {
+    status: 403,
+    retryable: false,
+    summary: 'This label is protected in the project: only keys with the `admin` scope may move it.',
+  },
+  template_invalid: {
+    status: 400,
+    retryable: false,
+    summary:
+      'The prompt template does not parse: an unknown tag, an unclosed section, a partial or a delimiter change. The message names the line and column.',
+  },
+  template_variables_missing: {
+    status: 400,
+    retryable: false,
+    summary:
+      'Rendering the template needs variables that were not given (the message names them); pass them, or ask for lenient rendering.',
+  },
+  template_render_failed: {
+    status: 400,
+    retryable: false,
+    summary:
+      'A variable value cannot be rendered (a function, or output past the size cap); no code ever runs in a template.',
+  },
   payload_too_large: { status: 413, retryable: false, summary: 'The request body exceeds the size limit.' },
   unsupported_media_type: {
     status: 415,

@@ -3,6 +3,7 @@ import * as m0001 from './0001-projects-and-api-keys.js';
 import * as m0002 from './0002-traces-and-spans.js';
 import * as m0003 from './0003-provider-credentials.js';
 import * as m0004 from './0004-trace-queries.js';
+import * as m0005 from './0005-prompts.js';
 
 /**
  * Every migration, by number. Listed statically (not read from a folder) so the built package
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0002-traces-and-spans': m0002,
   '0003-provider-credentials': m0003,
   '0004-trace-queries': m0004,
+  '0005-prompts': m0005,
 };

@@ -8,6 +8,11 @@ export interface DatabaseSchema {
   scores: ScoresTable;
   span_rollups: SpanRollupsTable;
   provider_credentials: ProviderCredentialsTable;
+  prompts: PromptsTable;
+  prompt_versions: PromptVersionsTable;
+  prompt_labels: PromptLabelsTable;
+  prompt_label_moves: PromptLabelMovesTable;
+  prompt_settings: PromptSettingsTable;
 }
 
 export interface ProjectsTable {
@@ -148,4 +153,53 @@ export interface ProviderCredentialsTable {
   api_key_sealed: string;
   api_key_display: string;
   created_at: string;
+}
+
+export interface PromptsTable {
+  id: string;
+  project_id: string;
+  name: string;
+  type: string;
+  latest_version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PromptVersionsTable {
+  prompt_id: string;
+  version: number;
+  /** JSON: a string or a list of messages. */
+  template: string;
+  /** JSON object. */
+  config: string;
+  commit_message: string | null;
+  /** JSON list of names. */
+  variables: string;
+  created_by_key_id: string;
+  created_by_key_name: string;
+  created_at: string;
+}
+
+export interface PromptLabelsTable {
+  prompt_id: string;
+  label: string;
+  version: number;
+}
+
+export interface PromptLabelMovesTable {
+  prompt_id: string;
+  /** 1, 2, … per prompt, in the order of the moves. */
+  seq: number;
+  label: string;
+  from_version: number | null;
+  to_version: number | null;
+  moved_by_key_id: string;
+  moved_by_key_name: string;
+  moved_at: string;
+}
+
+export interface PromptSettingsTable {
+  project_id: string;
+  /** JSON list of labels. */
+  protected_labels: string;
 }

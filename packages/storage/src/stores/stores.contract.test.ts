@@ -194,6 +194,7 @@ describe.each(engines)('store contract on %s', (engine, open) => {
         '0002-traces-and-spans',
         '0003-provider-credentials',
         '0004-trace-queries',
+        '0005-prompts',
       ]);
     });
   }
