@@ -2,6 +2,16 @@ export type { ErrorCode } from '@flywheel/spec';
 export { FlywheelError } from '@flywheel/spec';
 export type { FlywheelClient, FlywheelClientOptions } from './client/flywheel-client.js';
 export { createFlywheelClient } from './client/flywheel-client.js';
+export type {
+  ChatPrompt,
+  CompileOptions,
+  GetPromptOptions,
+  Prompt,
+  PromptFallback,
+  TextPrompt,
+} from './prompts/prompt.js';
+export type { MoveLabelResult, PromptApi } from './prompts/prompt-api.js';
+export type { PromptCacheInfo } from './prompts/prompt-cache.js';
 export type { ContextManager } from './tracing/context-manager.js';
 export { createStackContextManager } from './tracing/context-manager.js';
 export type { FlushOptions, FlushResult } from './tracing/flush-tracker.js';
