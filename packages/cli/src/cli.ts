@@ -4,6 +4,14 @@ import { FlywheelError } from '@flywheel/spec';
 import type { CliIo, CommandDefinition } from './command.js';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys-commands.js';
 import { migrateCommand } from './commands/migrate-command.js';
+import {
+  promptsCreateCommand,
+  promptsDiffCommand,
+  promptsLabelCommand,
+  promptsListCommand,
+  promptsShowCommand,
+} from './commands/prompts-commands.js';
+import { promptsPullCommand, promptsPushCommand } from './commands/prompts-sync-commands.js';
 import { serveCommand } from './commands/serve-command.js';
 import { commandHelp, overviewHelp } from './help.js';
 
@@ -14,6 +22,13 @@ export const commands: readonly CommandDefinition[] = [
   keysCreateCommand,
   keysListCommand,
   keysRevokeCommand,
+  promptsListCommand,
+  promptsShowCommand,
+  promptsCreateCommand,
+  promptsLabelCommand,
+  promptsDiffCommand,
+  promptsPullCommand,
+  promptsPushCommand,
 ];
 
 /** Exit codes: 0 success, 1 the work failed, 2 the command line or settings are wrong. */

@@ -4,6 +4,7 @@ import { type ApiKeyScope, apiKeyScopes, FlywheelError } from '@flywheel/spec';
 import type { CommandDefinition } from '../command.js';
 import { withLocalInstance } from './local-instance.js';
 import { storageOptions } from './shared-options.js';
+import { table } from './text-table.js';
 
 const projectOption: CommandDefinition['options'] = {
   project: {
@@ -146,15 +147,3 @@ export const keysRevokeCommand: CommandDefinition = {
     });
   },
 };
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
-  );
-  const line = (cells: string[]) =>
-    `${cells
-      .map((cell, column) => cell.padEnd(widths[column]!))
-      .join('  ')
-      .trimEnd()}\n`;
-  return line(header) + rows.map(line).join('');
-}
