@@ -1,4 +1,11 @@
-import { type Attempt, type GatewayOutcome, newId, stableStringify, usageFromOpenAI } from '@flywheel/core';
+import {
+  type Attempt,
+  computeCost,
+  type GatewayOutcome,
+  newId,
+  stableStringify,
+  usageFromOpenAI,
+} from '@flywheel/core';
 import { type ChatResult, FlywheelError } from '@flywheel/spec';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GatewayDeps } from './gateway-deps.js';
@@ -178,6 +185,10 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
     if (!outcome.result.stream) {
       const { body: completion } = outcome.result;
       const raw = outcome.result.raw ?? Buffer.from(JSON.stringify(completion));
+      const usage = usageFromOpenAI(completion.usage);
+      // Callers that account per call (the eval runner) read the cost here; unknown stays absent.
+      const cost = usage ? computeCost(usage, target, startedAt, gateway.prices).total : null;
+      if (cost !== null) responseHeaders['x-flywheel-cost-usd'] = String(cost);
       void reply
         .headers({ ...responseHeaders, 'content-type': 'application/json' })
         .send(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
@@ -199,7 +210,7 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
                 .join(''),
             }
           : {}),
-        usage: usageFromOpenAI(completion.usage),
+        usage,
         error: undefined,
       });
       return reply;

@@ -130,13 +130,18 @@ describe('generation spans', () => {
   });
 
   it('prices the call from the config’s prices row for the provider and model', async () => {
-    const span = await spanOf(await chat());
+    const response = await chat();
+    // The answer says what it cost, for callers that account per call (the eval runner).
+    expect(Number(response.headers.get('x-flywheel-cost-usd'))).toBeCloseTo((12 * 3 + 5 * 15) / 1e6, 12);
+    const span = await spanOf(response);
     // 12 input tokens at $3/M plus 5 output tokens at $15/M.
     expect(span.cost).toBeCloseTo((12 * 3 + 5 * 15) / 1e6, 12);
   });
 
   it('records cost as null, not 0, when no price applies', async () => {
-    const span = await spanOf(await chat({ model: 'unpriced' }));
+    const response = await chat({ model: 'unpriced' });
+    expect(response.headers.get('x-flywheel-cost-usd')).toBeNull();
+    const span = await spanOf(response);
     expect(span.usage).toMatchObject({ inputTokens: 12, outputTokens: 5 });
     expect(span.cost).toBeNull();
   });
