@@ -2,6 +2,15 @@ import { parseArgs } from 'node:util';
 import { flywheelVersion } from '@flywheel/server';
 import { FlywheelError } from '@flywheel/spec';
 import type { CliIo, CommandDefinition } from './command.js';
+import {
+  datasetsCreateCommand,
+  datasetsDeleteCommand,
+  datasetsExportCommand,
+  datasetsListCommand,
+  datasetsShowCommand,
+} from './commands/datasets-commands.js';
+import { datasetsAddFromTracesCommand } from './commands/datasets-from-traces-command.js';
+import { datasetsImportCommand } from './commands/datasets-import-command.js';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys-commands.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import {
@@ -29,6 +38,13 @@ export const commands: readonly CommandDefinition[] = [
   promptsDiffCommand,
   promptsPullCommand,
   promptsPushCommand,
+  datasetsListCommand,
+  datasetsShowCommand,
+  datasetsCreateCommand,
+  datasetsDeleteCommand,
+  datasetsImportCommand,
+  datasetsExportCommand,
+  datasetsAddFromTracesCommand,
 ];
 
 /** Exit codes: 0 success, 1 the work failed, 2 the command line or settings are wrong. */

@@ -22,6 +22,102 @@ export { defaultPrices } from './costs/default-prices.js';
 export type { ModelPrice } from './costs/model-price.js';
 export type { PriceTable } from './costs/price-table.js';
 export { anyProvider, createPriceTable } from './costs/price-table.js';
+export type {
+  DatasetActor,
+  DatasetItemChange,
+  DatasetItemContent,
+  DatasetItemOutcome,
+  DatasetItemOutcomeStatus,
+  DatasetItemQuery,
+  DatasetItemRecord,
+  DatasetItemWrite,
+  DatasetPatch,
+  DatasetRecord,
+  DatasetSnapshotRef,
+  DatasetVersionRecord,
+  DatasetWriteResult,
+  NewDataset,
+  NewDatasetItem,
+} from './datasets/dataset.js';
+export type { TraceItemOptions, TraceItemResult } from './datasets/dataset-from-traces.js';
+export { itemFromTrace, traceItemNeedsSpans } from './datasets/dataset-from-traces.js';
+export type {
+  CurrentDatasetItem,
+  DatasetChangePlan,
+  PlannedDatasetRow,
+} from './datasets/dataset-item-changes.js';
+export {
+  changedItemIds,
+  planDatasetChanges,
+  sameDatasetItemContent,
+} from './datasets/dataset-item-changes.js';
+export type {
+  DatasetItemPage,
+  DatasetService,
+  DatasetServiceDeps,
+  TraceItemOutcome,
+  TraceSelection,
+} from './datasets/dataset-service.js';
+export { createDatasetService } from './datasets/dataset-service.js';
+export type {
+  AssertionConfig,
+  AssertionContext,
+  AssertionDefinition,
+  AssertionResult,
+  AssertionServices,
+  JavascriptRunRequest,
+  JavascriptRunResult,
+  JudgeMessage,
+} from './eval/assertions/assertion.js';
+export type { AssertionRegistry, CaseAssertionOutcome } from './eval/assertions/registry.js';
+export {
+  assertionRegistry,
+  combineAssertionResults,
+  knownAssertionTypes,
+  runAssertion,
+  validateAssertions,
+} from './eval/assertions/registry.js';
+export type { EvalCase, EvalPlan, EvalPrompt, EvalProvider } from './eval/eval-suite.js';
+export type {
+  CaseChange,
+  ComparableResult,
+  CompareOptions,
+  ExperimentComparison,
+  TargetComparison,
+} from './eval/experiments/compare-experiments.js';
+export {
+  compareExperiments,
+  compareResultSets,
+  overallVerdict,
+} from './eval/experiments/compare-experiments.js';
+export type {
+  ExperimentRecord,
+  ExperimentResultRecord,
+  ExperimentStatus,
+  ExperimentTarget,
+} from './eval/experiments/experiment.js';
+export type {
+  EvalCaseResult,
+  EvalModelCall,
+  EvalModelResult,
+  EvalProgress,
+} from './eval/runner/eval-result.js';
+export type { EvalRunnerDeps, RunEvalOptions } from './eval/runner/eval-runner.js';
+export { runEval } from './eval/runner/eval-runner.js';
+export type { EvalSummary, EvalSummaryRow } from './eval/runner/eval-summary.js';
+export { describeSummaryRow } from './eval/runner/eval-summary.js';
+export type { PassFailComparison, ScoreComparison, Verdict } from './eval/statistics/compare-metrics.js';
+export { comparePassFail, compareScores } from './eval/statistics/compare-metrics.js';
+export { mcnemarExact } from './eval/statistics/mcnemar.js';
+export { pairedBootstrap } from './eval/statistics/paired-bootstrap.js';
+export type {
+  DefaultTestSpec,
+  PromptSpec,
+  SuiteSpec,
+  TestSourceSpec,
+  TestSpec,
+} from './eval/suite/suite-spec.js';
+export { expandTest, parseSuiteSpec } from './eval/suite/suite-spec.js';
 export { abortableSleep, fullJitterDelay } from './gateway/backoff.js';
 export type { CircuitBreaker, CircuitBreakerOptions, CircuitState } from './gateway/circuit-breaker.js';
 export { createCircuitBreaker } from './gateway/circuit-breaker.js';
@@ -55,6 +151,8 @@ export type { ExportTraceServiceResult } from './otlp/otlp-protobuf.js';
 export { decodeOtlpProtobuf, encodeExportTraceServiceResponse } from './otlp/otlp-protobuf.js';
 export type { OtlpTraceRequest } from './otlp/otlp-types.js';
 export type { ApiKeyStore } from './ports/api-key-store.js';
+export type { DatasetStore } from './ports/dataset-store.js';
+export type { ExperimentStore } from './ports/experiment-store.js';
 export type { InstanceStore } from './ports/instance-store.js';
 export type { ProjectStore } from './ports/project-store.js';
 export type { PromptStore } from './ports/prompt-store.js';

@@ -2,6 +2,8 @@ export type { ErrorCode } from '@flywheel/spec';
 export { FlywheelError } from '@flywheel/spec';
 export type { FlywheelClient, FlywheelClientOptions } from './client/flywheel-client.js';
 export { createFlywheelClient } from './client/flywheel-client.js';
+export type { DatasetApi, DatasetExport } from './datasets/dataset-api.js';
+export type { ExperimentApi } from './experiments/experiment-api.js';
 export type {
   ChatPrompt,
   CompileOptions,

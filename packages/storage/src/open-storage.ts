@@ -8,6 +8,8 @@ import type { StorageDialect } from './dialects/storage-dialect.js';
 import { type MigrationReport, runMigrations } from './migrations/run-migrations.js';
 import type { DatabaseSchema } from './schema/database-schema.js';
 import { createApiKeyStore } from './stores/api-key-store.js';
+import { createDatasetStore } from './stores/dataset-store.js';
+import { createExperimentStore } from './stores/experiment-store.js';
 import { createInstanceStore } from './stores/instance-store.js';
 import { createProjectStore } from './stores/project-store.js';
 import { createPromptStore } from './stores/prompt-store.js';
@@ -66,6 +68,8 @@ export function openStorage(options: StorageOptions): Storage {
       traces: createTraceStore(context, dialect.kind),
       providerCredentials: createProviderCredentialStore(context),
       prompts: createPromptStore(context),
+      experiments: createExperimentStore(context),
+      datasets: createDatasetStore(context),
     };
   };
   let closed: Promise<void> | undefined;

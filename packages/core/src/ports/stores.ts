@@ -1,4 +1,6 @@
 import type { ApiKeyStore } from './api-key-store.js';
+import type { DatasetStore } from './dataset-store.js';
+import type { ExperimentStore } from './experiment-store.js';
 import type { InstanceStore } from './instance-store.js';
 import type { ProjectStore } from './project-store.js';
 import type { PromptStore } from './prompt-store.js';
@@ -13,6 +15,8 @@ export interface StoreSet {
   traces: TraceStore;
   providerCredentials: ProviderCredentialStore;
   prompts: PromptStore;
+  datasets: DatasetStore;
+  experiments: ExperimentStore;
 }
 
 /** Every store, plus the operations that span them. */

@@ -4,6 +4,18 @@ import type { StoreSet, Stores } from '../ports/stores.js';
 import type { Project } from '../projects/project.js';
 import type { ProviderCredential } from '../providers/provider-credential.js';
 import {
+  cloneDatasetState,
+  createMemoryDatasetStore,
+  emptyDatasetState,
+  type MemoryDatasetState,
+} from './in-memory-dataset-store.js';
+import {
+  cloneExperimentState,
+  createMemoryExperimentStore,
+  emptyExperimentState,
+  type MemoryExperimentState,
+} from './in-memory-experiment-store.js';
+import {
   clonePromptState,
   createMemoryPromptStore,
   emptyPromptState,
@@ -23,6 +35,8 @@ interface MemoryState {
   tracing: MemoryTraceState;
   credentials: Map<string, ProviderCredential>;
   prompts: MemoryPromptState;
+  datasets: MemoryDatasetState;
+  experiments: MemoryExperimentState;
 }
 
 /**
@@ -41,6 +55,8 @@ export function createInMemoryStores(): Stores {
     tracing: emptyTraceState(),
     credentials: new Map(),
     prompts: emptyPromptState(),
+    datasets: emptyDatasetState(),
+    experiments: emptyExperimentState(),
   };
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -126,6 +142,8 @@ export function createInMemoryStores(): Stores {
       },
     },
     prompts: createMemoryPromptStore(() => current().prompts),
+    datasets: createMemoryDatasetStore(() => current().datasets),
+    experiments: createMemoryExperimentStore(() => current().experiments),
     traces: createMemoryTraceStore(
       () => current().tracing,
       (projectId) => current().projects.has(projectId),
@@ -169,5 +187,7 @@ function cloneState(state: MemoryState): MemoryState {
     tracing: cloneTraceState(state.tracing),
     credentials: new Map([...state.credentials].map(([key, credential]) => [key, { ...credential }])),
     prompts: clonePromptState(state.prompts),
+    datasets: cloneDatasetState(state.datasets),
+    experiments: cloneExperimentState(state.experiments),
   };
 }

@@ -17,6 +17,8 @@ import {
   promptVersionSchema,
 } from '@flywheel/spec';
 import { z } from 'zod';
+import { createDatasetApi, type DatasetApi } from '../datasets/dataset-api.js';
+import { createExperimentApi, type ExperimentApi } from '../experiments/experiment-api.js';
 import type { GetPromptOptions, Prompt } from '../prompts/prompt.js';
 import { moveLabelResultSchema, type PromptApi, promptPath } from '../prompts/prompt-api.js';
 import { createPromptCache, type PromptCacheInfo, type PromptRef } from '../prompts/prompt-cache.js';
@@ -63,6 +65,10 @@ export interface FlywheelClient {
   };
   /** The prompt registry, one request per call (managing prompts; for serving, see `getPrompt`). */
   prompts: PromptApi;
+  /** Datasets for evaluation: items, versions, import from traces, JSONL export. */
+  datasets: DatasetApi;
+  /** Evaluation runs, their results and comparisons. */
+  experiments: ExperimentApi;
   /**
    * A prompt to serve, cached in this client (stale-while-revalidate): a fresh prompt is served
    * without a request; a stale one (older than `cacheTtlSeconds`, default 60) is served at once
@@ -193,6 +199,41 @@ export function createFlywheelClient(options: FlywheelClientOptions): FlywheelCl
     return answer.data;
   }
 
+  /** Opens a streamed answer: headers are checked here, the body is the caller's to read. */
+  async function stream(path: string, query: Record<string, string | undefined>): Promise<Response> {
+    const search = new URLSearchParams(
+      Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ).toString();
+    // The timeout covers the wait for the headers only: the body may take as long as it takes,
+    // and its reader watches for stalls.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let response: Response;
+    try {
+      response = await fetchImpl(`${baseUrl}${path}${search ? `?${search}` : ''}`, {
+        method: 'GET',
+        headers: { authorization: `Bearer ${options.apiKey}` },
+        signal: controller.signal,
+      });
+    } catch (error) {
+      const reason = controller.signal.aborted ? `no answer within ${timeoutMs} ms` : describeError(error);
+      throw new FlywheelError(
+        'server_unreachable',
+        `Cannot reach the Flywheel server at ${baseUrl}: ${reason}`,
+        {
+          cause: error,
+        },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!response.ok) {
+      const text = await response.text().catch(() => '');
+      throw responseError(response, parseJson(text), text);
+    }
+    return response;
+  }
+
   const promptCache = createPromptCache({
     now: options.now ?? Date.now,
     async fetchPrompt(name: string, ref: PromptRef, etag: string | undefined) {
@@ -252,6 +293,8 @@ export function createFlywheelClient(options: FlywheelClientOptions): FlywheelCl
       settings: () => call(promptSettingsSchema, 'GET', '/api/prompt-settings'),
       setSettings: (input) => call(promptSettingsSchema, 'PUT', '/api/prompt-settings', input),
     },
+    datasets: createDatasetApi({ call, stream, idleTimeoutMs: timeoutMs }),
+    experiments: createExperimentApi({ call }),
     getPrompt: (name, getOptions) => promptCache.get(name, getOptions),
     promptCache: { list: () => promptCache.list(), clear: () => promptCache.clear() },
   };

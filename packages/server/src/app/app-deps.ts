@@ -1,4 +1,4 @@
-import type { ApiKeyService, PromptService, Stores } from '@flywheel/core';
+import type { ApiKeyService, DatasetService, PromptService, Stores } from '@flywheel/core';
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { GatewayDeps } from '../gateway/gateway-deps.js';
 import type { SecretBox } from '../secrets/secret-box.js';
@@ -12,7 +12,10 @@ export interface AppDeps {
   version: string;
   /** Largest request body in bytes (default 1 MiB). */
   bodyLimitBytes?: number;
-  /** Largest body of `/api/ingest` and `/otlp/v1/traces` after decompression (default 10 MiB). */
+  /**
+   * Largest body of `/api/ingest`, `/otlp/v1/traces` and `POST /api/datasets/<name>/items` after
+   * decompression (default 10 MiB).
+   */
   ingestBodyLimitBytes?: number;
   /** The OpenAI-compatible gateway (`/v1/*`); absent, those routes answer 404. */
   gateway?: GatewayDeps;
@@ -20,6 +23,8 @@ export interface AppDeps {
   tracing?: TracingDeps;
   /** The prompt registry (`/api/prompts`); default: one over `stores`. */
   prompts?: PromptService;
+  /** Datasets (`/api/datasets`); default: one over `stores`. */
+  datasets?: DatasetService;
   /** Stored provider credentials (`/api/providers`). */
   providerCredentials?: ProviderCredentialDeps;
   /** A pino logger instance, pino options, or false for no log (default). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createPromptService } from '@flywheel/core';
+import { createDatasetService, createPromptService } from '@flywheel/core';
 import { FlywheelError } from '@flywheel/spec';
 import Fastify, {
   type FastifyBaseLogger,
@@ -8,6 +8,8 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
+import { registerDatasetRoutes } from '../datasets/dataset-routes.js';
+import { registerExperimentRoutes } from '../experiments/experiment-routes.js';
 import { registerChatCompletionsRoute } from '../gateway/chat-completions-route.js';
 import { registerEmbeddingsRoute } from '../gateway/embeddings-route.js';
 import { registerModelsRoute } from '../gateway/models-route.js';
@@ -129,8 +131,12 @@ export function createApp(deps: AppDeps): FastifyInstance {
   registerApiKeyRoutes(app, deps);
   if (deps.providerCredentials) registerProviderRoutes(app, deps, deps.providerCredentials);
   registerPromptRoutes(app, deps.prompts ?? createPromptService({ stores: deps.stores }));
+  const ingestLimit = deps.ingestBodyLimitBytes ?? 10_485_760;
+  registerExperimentRoutes(app, deps.stores, { resultsBodyLimitBytes: ingestLimit });
+  registerDatasetRoutes(app, deps.datasets ?? createDatasetService({ stores: deps.stores }), {
+    itemsBodyLimitBytes: ingestLimit,
+  });
   if (deps.tracing) {
-    const ingestLimit = deps.ingestBodyLimitBytes ?? 10_485_760;
     registerIngestRoutes(app, deps.tracing, ingestLimit);
     registerOtlpRoutes(app, deps.tracing, ingestLimit);
     registerTraceRoutes(app, deps, deps.tracing);

@@ -157,6 +157,28 @@ export const errorCodes = {
     summary:
       'A variable value cannot be rendered (a function, or output past the size cap); no code ever runs in a template.',
   },
+  dataset_not_found: {
+    status: 404,
+    retryable: false,
+    summary:
+      'No dataset with this name exists in the project, or it has no version with this number. `GET /api/datasets` lists them.',
+  },
+  dataset_item_not_found: {
+    status: 404,
+    retryable: false,
+    summary: 'The dataset has no item with this id (at the version asked for, default the current one).',
+  },
+  invalid_import_file: {
+    status: 400,
+    retryable: false,
+    summary:
+      'CLI only: a CSV or JSONL file given to `flywheel datasets import` cannot be used; the message names the file, the line and what to fix. Nothing of it was sent.',
+  },
+  experiment_not_found: {
+    status: 404,
+    retryable: false,
+    summary: 'No experiment with this id exists in the project of the key.',
+  },
   payload_too_large: { status: 413, retryable: false, summary: 'The request body exceeds the size limit.' },
   unsupported_media_type: {
     status: 415,

@@ -4,6 +4,8 @@ import * as m0002 from './0002-traces-and-spans.js';
 import * as m0003 from './0003-provider-credentials.js';
 import * as m0004 from './0004-trace-queries.js';
 import * as m0005 from './0005-prompts.js';
+import * as m0006 from './0006-datasets.js';
+import * as m0007 from './0007-experiments.js';
 
 /**
  * Every migration, by number. Listed statically (not read from a folder) so the built package
@@ -15,4 +17,6 @@ export const migrations: Record<string, Migration> = {
   '0003-provider-credentials': m0003,
   '0004-trace-queries': m0004,
   '0005-prompts': m0005,
+  '0006-datasets': m0006,
+  '0007-experiments': m0007,
 };

@@ -13,6 +13,11 @@ export interface DatabaseSchema {
   prompt_labels: PromptLabelsTable;
   prompt_label_moves: PromptLabelMovesTable;
   prompt_settings: PromptSettingsTable;
+  experiments: ExperimentsTable;
+  experiment_results: ExperimentResultsTable;
+  datasets: DatasetsTable;
+  dataset_items: DatasetItemsTable;
+  dataset_versions: DatasetVersionsTable;
 }
 
 export interface ProjectsTable {
@@ -202,4 +207,105 @@ export interface PromptSettingsTable {
   project_id: string;
   /** JSON list of labels. */
   protected_labels: string;
+}
+
+export interface DatasetsTable {
+  id: string;
+  project_id: string;
+  name: string;
+  description: string | null;
+  /** JSON object. */
+  metadata: string;
+  /** The version counter: +1 per write that changes items. */
+  version: number;
+  /** Items live at `version`. */
+  item_count: number;
+  /** The `seq` the next new item gets. */
+  next_seq: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One content of an item, live for versions `valid_from` ≤ v < `valid_to` (null: still live). */
+export interface DatasetItemsTable {
+  dataset_id: string;
+  item_id: string;
+  valid_from: number;
+  valid_to: number | null;
+  /** The dataset's project, so item queries are scoped by project too. */
+  project_id: string;
+  /** The item's place in the dataset, kept by edits. */
+  seq: number;
+  /** JSON object. */
+  input: string;
+  /** JSON (`null` when none). */
+  expected_output: string;
+  /** JSON object. */
+  metadata: string;
+  source_trace_id: string | null;
+  source_span_id: string | null;
+  /** When the item was first added. */
+  created_at: string;
+  /** When this row was stored. */
+  updated_at: string;
+}
+
+export interface DatasetVersionsTable {
+  dataset_id: string;
+  version: number;
+  created: number;
+  updated: number;
+  deleted: number;
+  item_count: number;
+  created_by_key_id: string;
+  created_by_key_name: string;
+  created_at: string;
+}
+
+export interface ExperimentsTable {
+  id: string;
+  project_id: string;
+  name: string;
+  description: string | null;
+  status: string;
+  /** JSON list of targets. */
+  targets: string;
+  /** JSON list of {name, version}. */
+  datasets: string;
+  /** JSON object. */
+  metadata: string;
+  /** JSON object, null while running. */
+  summary: string | null;
+  /** The `seq` the next stored result gets. */
+  next_seq: number;
+  created_by_key_id: string;
+  created_by_key_name: string;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface ExperimentResultsTable {
+  experiment_id: string;
+  case_key: string;
+  prompt_id: string;
+  provider_id: string;
+  repeat: number;
+  seq: number;
+  case_index: number;
+  /** JSON object. */
+  vars: string;
+  output: string | null;
+  /** JSON {code, message}. */
+  error: string | null;
+  status: string;
+  score: number;
+  /** JSON list of assertion outcomes. */
+  assertions: string;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cost: number | null;
+  latency_ms: number | null;
+  trace_id: string | null;
+  /** 1 when the answer came from the eval cache. */
+  cached: number;
 }

@@ -195,6 +195,8 @@ describe.each(engines)('store contract on %s', (engine, open) => {
         '0003-provider-credentials',
         '0004-trace-queries',
         '0005-prompts',
+        '0006-datasets',
+        '0007-experiments',
       ]);
     });
   }
