@@ -22,6 +22,7 @@ import {
 } from './commands/prompts-commands.js';
 import { promptsPullCommand, promptsPushCommand } from './commands/prompts-sync-commands.js';
 import { serveCommand } from './commands/serve-command.js';
+import { evalCommand, evalCompareCommand } from './eval/eval-command.js';
 import { commandHelp, overviewHelp } from './help.js';
 
 /** Every command of `flywheel`, in the order `--help` lists them. */
@@ -45,6 +46,8 @@ export const commands: readonly CommandDefinition[] = [
   datasetsImportCommand,
   datasetsExportCommand,
   datasetsAddFromTracesCommand,
+  evalCommand,
+  evalCompareCommand,
 ];
 
 /** Exit codes: 0 success, 1 the work failed, 2 the command line or settings are wrong. */

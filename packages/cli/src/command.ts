@@ -6,6 +6,8 @@ export interface CliIo {
   stderr(text: string): void;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** Standard error is a terminal: progress may redraw one line (default false). */
+  interactive?: boolean;
   /** Calls `handler` once on SIGTERM or SIGINT; returns a function that stops listening. */
   onShutdownSignal(handler: (signal: string) => void): () => void;
 }

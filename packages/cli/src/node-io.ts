@@ -7,6 +7,7 @@ export function nodeIo(): CliIo {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),
+    interactive: process.stderr.isTTY === true,
     onShutdownSignal(handler) {
       const listener = (signal: NodeJS.Signals) => handler(signal);
       process.once('SIGTERM', listener);

@@ -72,6 +72,15 @@ describe('suite spec (promptfoo layout)', () => {
     ]);
   });
 
+  it("reads the grader and embedding models from defaultTest.options.provider's text and embedding", () => {
+    const spec = parseSuiteSpec({
+      prompts: 'x',
+      providers: 'flywheel:m',
+      defaultTest: { options: { provider: { text: 'flywheel:judge', embedding: { id: 'flywheel:embed' } } } },
+    });
+    expect(spec.defaultTest).toMatchObject({ graderAlias: 'judge', embeddingAlias: 'embed' });
+  });
+
   it('accepts a single prompt or test file as a string', () => {
     const spec = parseSuiteSpec({
       prompts: 'file://p.txt',

@@ -49,6 +49,8 @@ export interface DefaultTestSpec {
   threshold?: number;
   /** `options.provider`: the gateway alias that grades `llm-rubric` and `factuality`. */
   graderAlias?: string;
+  /** `options.provider.embedding`: the gateway alias `similar` embeds with. */
+  embeddingAlias?: string;
 }
 
 const topLevelKeys = ['description', 'prompts', 'providers', 'tests', 'defaultTest'];
@@ -221,19 +223,38 @@ function parseDefaultTest(raw: unknown, problems: string[]): DefaultTestSpec {
     assert: [],
   };
   let graderAlias: string | undefined;
+  let embeddingAlias: string | undefined;
   if (record.options !== undefined) {
     const options = asRecord(record.options, 'defaultTest.options', problems);
     if (options) {
       unknownKeys(options, ['provider'], 'defaultTest.options', problems, {});
-      const provider =
-        options.provider === undefined
-          ? undefined
-          : parseProvider(options.provider, 'defaultTest.options.provider', problems);
-      graderAlias = provider?.alias;
+      const where = 'defaultTest.options.provider';
+      const raw = options.provider;
+      // promptfoo's layouts: a provider, or { text: provider, embedding: provider }.
+      const split =
+        typeof raw === 'object' &&
+        raw !== null &&
+        !Array.isArray(raw) &&
+        ('text' in raw || 'embedding' in raw)
+          ? (raw as Record<string, unknown>)
+          : undefined;
+      if (split) {
+        unknownKeys(split, ['text', 'embedding'], where, problems, {});
+        if (split.text !== undefined)
+          graderAlias = parseProvider(split.text, `${where}.text`, problems)?.alias;
+        if (split.embedding !== undefined)
+          embeddingAlias = parseProvider(split.embedding, `${where}.embedding`, problems)?.alias;
+      } else if (raw !== undefined) {
+        graderAlias = parseProvider(raw, where, problems)?.alias;
+      }
     }
   }
   const { description: _description, ...rest } = test;
-  return { ...rest, ...(graderAlias !== undefined ? { graderAlias } : {}) };
+  return {
+    ...rest,
+    ...(graderAlias !== undefined ? { graderAlias } : {}),
+    ...(embeddingAlias !== undefined ? { embeddingAlias } : {}),
+  };
 }
 
 function parseThreshold(raw: unknown, where: string, problems: string[]): number | undefined {

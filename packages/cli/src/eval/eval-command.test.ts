@@ -1,0 +1,235 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type FakeOpenAIServer, startFakeOpenAI } from '@flywheel/providers/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli.js';
+import type { CliIo } from '../command.js';
+
+// `flywheel eval` end to end, in-process (no server of its own): a suite in promptfoo's layout
+// runs through the real gateway against a fake model on 127.0.0.1, is stored as an experiment,
+// and the gates decide the exit code.
+
+const capitals: Record<string, string> = { France: 'Paris', Italy: 'Rome', Spain: 'Madrid', Japan: 'Tokyo' };
+const bootstrapKey = `fw_sk_${'E'.repeat(43)}`;
+
+let fake: FakeOpenAIServer;
+let dir: string;
+
+/** `old` knows every capital; `new` gets Spain and Japan wrong; the judge passes polite answers. */
+function answer(model: string, text: string): string {
+  if (model === 'judge-model') {
+    return JSON.stringify({
+      reason: 'polite enough',
+      pass: !text.includes('rude'),
+      score: text.includes('rude') ? 0 : 1,
+    });
+  }
+  const country = Object.keys(capitals).find((name) => text.includes(name));
+  if (!country) return 'I do not know.';
+  if (model === 'new-model' && (country === 'Spain' || country === 'Japan'))
+    return `Probably ${country}ville.`;
+  return `The capital of ${country} is ${capitals[country]}.`;
+}
+
+beforeAll(async () => {
+  fake = await startFakeOpenAI();
+  fake.behave((request) => {
+    const body = request.body as { model: string; messages: Array<{ content: string }> };
+    const text = body.messages.map((message) => message.content).join('\n');
+    return {
+      kind: 'json',
+      body: {
+        id: 'chatcmpl-1',
+        object: 'chat.completion',
+        created: 1,
+        model: body.model,
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: answer(body.model, text) },
+            finish_reason: 'stop',
+          },
+        ],
+        usage: { prompt_tokens: 20, completion_tokens: 8, total_tokens: 28 },
+      },
+    };
+  });
+  dir = mkdtempSync(join(tmpdir(), 'flywheel-eval-'));
+  writeFileSync(
+    join(dir, 'flywheel.config.yaml'),
+    `models:
+  - name: old
+    targets: [{ provider: openai-compatible, model: old-model, base_url: "${fake.url}", api_key: k }]
+  - name: new
+    targets: [{ provider: openai-compatible, model: new-model, base_url: "${fake.url}", api_key: k }]
+  - name: judge
+    targets: [{ provider: openai-compatible, model: judge-model, base_url: "${fake.url}", api_key: k }]
+prices:
+  - { provider: openai-compatible, model: old-model, effective_from: "2024-01-01", input_per_million: 1, output_per_million: 2 }
+`,
+  );
+  writeFileSync(
+    join(dir, 'chat.json'),
+    JSON.stringify([
+      { role: 'system', content: 'Answer in one sentence.' },
+      { role: 'user', content: 'What is the capital of {{country}}?' },
+    ]),
+  );
+  writeFileSync(
+    join(dir, 'more.csv'),
+    'country,__expected\nSpain,icontains: Madrid\nJapan,contains: Tokyo\n',
+  );
+  writeFileSync(
+    join(dir, 'suite.yaml'),
+    `description: capitals
+prompts:
+  - "Capital of {{country}}?"
+  - file://chat.json
+providers: [flywheel:old]
+defaultTest:
+  assert:
+    - type: not-icontains
+      value: sorry
+    - type: javascript
+      value: output.length < 200
+  options:
+    provider: flywheel:judge
+tests:
+  - vars: { country: France }
+    assert:
+      - { type: icontains, value: Paris }
+      - { type: llm-rubric, value: is polite }
+  - vars: { country: Italy }
+    assert: [{ type: contains-any, value: [Rome, Roma] }]
+  - file://more.csv
+`,
+  );
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+async function cli(argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+    env: { FLYWHEEL_LOG_LEVEL: 'silent', FLYWHEEL_BOOTSTRAP_KEY: bootstrapKey },
+    cwd: dir,
+    onShutdownSignal: () => () => {},
+  };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+const local = () => ['--data-dir', join(dir, 'data'), '--config', join(dir, 'flywheel.config.yaml')];
+
+describe('flywheel eval', () => {
+  it('runs a promptfoo-layout suite through the gateway, stores it, writes outputs, and reuses the cache', async () => {
+    const first = await cli(['eval', join(dir, 'suite.yaml'), ...local(), '-o', join(dir, 'results.jsonl')]);
+    expect(first.stderr).not.toMatch(/^error/m);
+    expect(first.code).toBe(0);
+    // 2 prompts × 4 cases, all passing on the old model.
+    expect(first.stdout).toMatch(/8 results in [\d.]+ s; pass rate 100\.0%/);
+    expect(first.stdout).toContain('PROMPT');
+    expect(first.stdout).toContain('chat.json');
+    const lines = readFileSync(join(dir, 'results.jsonl'), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(8);
+    const france = lines.map((line) => JSON.parse(line)).find((result) => result.vars.country === 'France');
+    expect(france.status).toBe('passed');
+    expect(france.assertions.map((assertion: { type: string }) => assertion.type)).toEqual([
+      'not-icontains',
+      'javascript',
+      'icontains',
+      'llm-rubric',
+    ]);
+    expect(france.cost).toBeGreaterThan(0);
+    const modelCalls = fake.requests.filter((request) => request.body?.model === 'old-model').length;
+    expect(modelCalls).toBe(8);
+
+    // The same suite again: answered from the eval cache, compared with the first run.
+    const second = await cli([
+      'eval',
+      join(dir, 'suite.yaml'),
+      ...local(),
+      '--baseline',
+      'latest',
+      '--fail-on',
+      'regression',
+    ]);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('8 from the eval cache');
+    expect(second.stdout).toContain('Against baseline');
+    expect(second.stdout).toContain('no significant change');
+    expect(fake.requests.filter((request) => request.body?.model === 'old-model').length).toBe(modelCalls);
+  }, 60_000);
+
+  it('reports what a model change broke, and fails the gate on a regression', async () => {
+    const bigger = join(dir, 'bigger.yaml');
+    const countries = Array.from({ length: 12 }, (_, index) => (index % 2 === 0 ? 'Spain' : 'Japan'));
+    writeFileSync(
+      bigger,
+      `prompts: ["Capital of {{country}}? (case {{n}})"]
+providers: [flywheel:old]
+tests:
+${countries.map((country, index) => `  - vars: { country: ${country}, n: ${index} }\n    assert: [{ type: icontains, value: ${capitals[country]} }]`).join('\n')}
+`,
+    );
+    const report = await cli(['eval', bigger, ...local(), '--models', 'old,new', '--fail-on', 'regression']);
+    expect(report.stdout).toContain('Model change old → new');
+    expect(report.stdout).toContain('REGRESSED');
+    expect(report.stdout).toContain('broke 12, fixed 0');
+    expect(report.code).toBe(1);
+  }, 60_000);
+
+  it('fails the --min-pass-rate gate when too few pass', async () => {
+    const result = await cli([
+      'eval',
+      join(dir, 'suite.yaml'),
+      ...local(),
+      '--models',
+      'old,new',
+      '--min-pass-rate',
+      '0.95',
+      '--no-cache',
+    ]);
+    expect(result.stdout).toContain('is below --min-pass-rate 0.95');
+    expect(result.code).toBe(1);
+  }, 60_000);
+
+  it('answers a configuration mistake with exit code 2 and what to fix', async () => {
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(
+      broken,
+      `prompts: ["Capital of {{country}}?"]
+providers: [openai:gpt-4o-mini]
+tests:
+  - vars: { country: France }
+    assert: [{ type: regex, value: "(" }, { type: contanis, value: x }]
+`,
+    );
+    const result = await cli(['eval', broken, ...local()]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('providers[0]: provider "openai:gpt-4o-mini" is not a Flywheel model');
+
+    writeFileSync(
+      broken,
+      `prompts: ["Capital of {{country}}?"]\nproviders: [flywheel:old]\ntests:\n  - vars: { country: France }\n    assert: [{ type: regex, value: "(" }, { type: contanis, value: x }]\n`,
+    );
+    const assertions = await cli(['eval', broken, ...local()]);
+    expect(assertions.code).toBe(2);
+    expect(assertions.stderr).toContain('tests[0].assert[0] (regex)');
+    expect(assertions.stderr).toContain('tests[0].assert[1] (contanis)');
+
+    writeFileSync(broken, `prompts: ["x"]\nproviders: [flywheel:missing]\ntests: [{ vars: {} }]\n`);
+    const alias = await cli(['eval', broken, ...local()]);
+    expect(alias.code).toBe(2);
+    expect(alias.stderr).toContain('flywheel:missing: not a model of this gateway');
+
+    expect((await cli(['eval', join(dir, 'suite.yaml'), '--fail-on', 'regression'])).code).toBe(2);
+    expect((await cli(['eval', join(dir, 'suite.yaml'), '-o', 'out.txt'])).code).toBe(2);
+    expect((await cli(['eval', join(dir, 'nope.yaml'), ...local()])).code).toBe(2);
+  }, 60_000);
+});

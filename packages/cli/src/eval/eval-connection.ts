@@ -1,0 +1,104 @@
+import { createApiKeyService } from '@flywheel/core';
+import { createHmacKeyHasher, loadSettings, resolveServerSecret } from '@flywheel/server';
+import { startFlywheel } from '@flywheel/server/main';
+import { FlywheelError } from '@flywheel/spec';
+import { openStorage } from '@flywheel/storage';
+import type { CliIo, CommandInput } from '../command.js';
+import { settingFlags } from '../commands/shared-options.js';
+
+/** Where an eval run sends its model calls and stores its experiment. */
+export interface EvalConnection {
+  baseUrl: string;
+  apiKey: string;
+  /** Where the eval cache lives. */
+  dataDir: string;
+  /** `local` runs an embedded server on the local data dir; `server` talks to `--server`. */
+  mode: 'local' | 'server';
+  close(): Promise<void>;
+}
+
+/**
+ * Connects an eval run. With `--server URL` (key from `--api-key` or FLYWHEEL_API_KEY), that
+ * server's gateway and experiments are used, so a team sees CI runs in its UI. Without it,
+ * Flywheel starts in this process on 127.0.0.1 with the local data dir and
+ * flywheel.config.yaml (no server needed, as in CI), under a key made for this run and revoked
+ * after it. Either way the run goes through the same gateway (cached, costed, traced).
+ */
+export async function connectEval(input: CommandInput, io: CliIo): Promise<EvalConnection> {
+  const flags = settingFlags(input);
+  const server = typeof input.flags.server === 'string' ? input.flags.server : undefined;
+  const settings = loadSettings({
+    flags: { ...flags, ...(server === undefined ? { host: '127.0.0.1', port: '0' } : {}) },
+    env: { ...io.env, FLYWHEEL_LOG_LEVEL: io.env.FLYWHEEL_LOG_LEVEL ?? 'error' },
+    cwd: io.cwd,
+  });
+  if (server !== undefined) {
+    try {
+      const url = new URL(server);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
+    } catch {
+      throw new FlywheelError(
+        'invalid_argument',
+        `--server ${JSON.stringify(server)} is not an http(s) URL, e.g. http://flywheel.internal:4000.`,
+      );
+    }
+    const apiKey =
+      (typeof input.flags['api-key'] === 'string' ? input.flags['api-key'] : undefined) ??
+      io.env.FLYWHEEL_API_KEY;
+    if (!apiKey) {
+      throw new FlywheelError(
+        'invalid_argument',
+        '--server needs an API key with the gateway, read and write scopes: pass --api-key or set FLYWHEEL_API_KEY.',
+      );
+    }
+    return {
+      baseUrl: server.replace(/\/+$/, ''),
+      apiKey,
+      dataDir: settings.dataDir,
+      mode: 'server',
+      close: async () => {},
+    };
+  }
+
+  const running = await startFlywheel(settings, { print: () => {} });
+  let keyId: string | undefined;
+  const keys = async <T>(
+    work: (service: ReturnType<typeof createApiKeyService>, projectId: string) => Promise<T>,
+  ) => {
+    const storage = openStorage({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+    try {
+      const secret = resolveServerSecret({ secret: settings.secret, dataDir: settings.dataDir });
+      const service = createApiKeyService({
+        stores: storage.stores,
+        hasher: createHmacKeyHasher(secret.value),
+      });
+      const [project] = await storage.stores.projects.list();
+      if (!project) throw new FlywheelError('project_not_found', 'The local instance has no project.');
+      return await work(service, project.id);
+    } finally {
+      await storage.close();
+    }
+  };
+  try {
+    const created = await keys((service, projectId) =>
+      service.create({ projectId, name: 'flywheel eval (local run)', scopes: ['gateway', 'read', 'write'] }),
+    );
+    keyId = created.record.id;
+    return {
+      baseUrl: running.url,
+      apiKey: created.key,
+      dataDir: settings.dataDir,
+      mode: 'local',
+      async close() {
+        await running.close();
+        if (keyId !== undefined) {
+          const id = keyId;
+          await keys((service, projectId) => service.revoke(projectId, id)).catch(() => undefined);
+        }
+      },
+    };
+  } catch (error) {
+    await running.close();
+    throw error;
+  }
+}

@@ -1,0 +1,166 @@
+import type { EvalModelResult } from '@flywheel/core';
+import { FlywheelError, isErrorCode } from '@flywheel/spec';
+import { Pool } from 'undici';
+import type { EvalCache } from './eval-cache.js';
+
+/** Options of {@link createGatewayClient}. */
+export interface GatewayClientOptions {
+  /** The Flywheel server, e.g. `http://127.0.0.1:4000` (or the embedded one). */
+  baseUrl: string;
+  apiKey: string;
+  /** Keep-alive connections (default 64). */
+  connections?: number;
+  /** Whole-call timeout in ms (default 10 minutes: the gateway's own phase timeouts come first). */
+  timeoutMs?: number;
+  /** Answers identical calls from here, and stores new answers (absent: `--no-cache`). */
+  cache?: EvalCache;
+}
+
+/** Model calls of an eval run, through a Flywheel gateway (so they are costed and traced). */
+export interface GatewayClient {
+  chat(request: {
+    alias: string;
+    body: Record<string, unknown>;
+    signal?: AbortSignal;
+  }): Promise<EvalModelResult>;
+  embed(request: { alias: string; texts: string[]; signal?: AbortSignal }): Promise<number[][]>;
+  /** The model aliases the key may use (`GET /v1/models`). */
+  models(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+interface ChatCompletionBody {
+  choices?: Array<{ message?: { content?: unknown; tool_calls?: unknown } }>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+}
+
+/**
+ * A client of the gateway's `/v1/*` over an undici keep-alive pool (fetch costs several times
+ * the CPU per call, and the runner's overhead per case is part of what a suite waits for).
+ *
+ * @example
+ * const gateway = createGatewayClient({ baseUrl, apiKey, cache: createEvalCache(dir) });
+ * const result = await gateway.chat({ alias: 'chat-default', body: { messages } });
+ */
+export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
+  const base = new URL(options.baseUrl);
+  const pool = new Pool(base.origin, { connections: options.connections ?? 64, pipelining: 1 });
+  const prefix = base.pathname.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  const headers = { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json' };
+
+  async function post(path: string, body: unknown, signal: AbortSignal | undefined) {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    let response: Awaited<ReturnType<Pool['request']>>;
+    try {
+      response = await pool.request({
+        method: 'POST',
+        path: `${prefix}${path}`,
+        headers,
+        body: JSON.stringify(body),
+        signal: combined,
+      });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new FlywheelError(
+        timeout.aborted ? 'upstream_timeout' : 'server_unreachable',
+        `Cannot reach the Flywheel gateway at ${base.origin}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
+    const text = await response.body.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    if (response.statusCode >= 400) {
+      const error = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+      const code = typeof error?.code === 'string' && isErrorCode(error.code) ? error.code : 'upstream_error';
+      throw new FlywheelError(
+        code,
+        typeof error?.message === 'string' ? error.message : `The gateway answered ${response.statusCode}.`,
+        { status: response.statusCode },
+      );
+    }
+    return { json, headers: response.headers };
+  }
+
+  return {
+    async chat({ alias, body, signal }) {
+      const request = { ...body, model: alias, stream: false };
+      const key = options.cache?.key(alias, request);
+      if (key !== undefined) {
+        const hit = await options.cache!.get(key);
+        if (hit) return { ...hit, latencyMs: undefined, cached: true };
+      }
+      const started = performance.now();
+      const { json, headers: answerHeaders } = await post('/v1/chat/completions', request, signal);
+      const latencyMs = performance.now() - started;
+      const completion = json as ChatCompletionBody;
+      const message = completion.choices?.[0]?.message;
+      const output =
+        typeof message?.content === 'string'
+          ? message.content
+          : message?.tool_calls !== undefined
+            ? JSON.stringify(message.tool_calls)
+            : '';
+      const costHeader = answerHeaders['x-flywheel-cost-usd'];
+      const cost = typeof costHeader === 'string' && costHeader !== '' ? Number(costHeader) : null;
+      const givenTrace = answerHeaders['x-flywheel-trace-id'];
+      const result: EvalModelResult = {
+        output,
+        inputTokens: completion.usage?.prompt_tokens ?? null,
+        outputTokens: completion.usage?.completion_tokens ?? null,
+        cost: Number.isFinite(cost) ? cost : null,
+        latencyMs,
+        traceId: typeof givenTrace === 'string' ? givenTrace : null,
+        cached: false,
+      };
+      if (key !== undefined) {
+        await options.cache!.set(key, {
+          output: result.output,
+          inputTokens: result.inputTokens,
+          outputTokens: result.outputTokens,
+          cost: result.cost,
+          traceId: result.traceId,
+        });
+      }
+      return result;
+    },
+    async embed({ alias, texts, signal }) {
+      const { json } = await post('/v1/embeddings', { model: alias, input: texts }, signal);
+      const data = (json as { data?: Array<{ index?: number; embedding?: unknown }> }).data ?? [];
+      return [...data]
+        .sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
+        .map((item) => (Array.isArray(item.embedding) ? (item.embedding as number[]) : []));
+    },
+    async models() {
+      const response = await pool
+        .request({ method: 'GET', path: `${prefix}/v1/models`, headers })
+        .catch((error: unknown) => {
+          throw new FlywheelError(
+            'server_unreachable',
+            `Cannot reach the Flywheel gateway at ${base.origin}: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        });
+      const body = (await response.body.json().catch(() => undefined)) as
+        | { data?: Array<{ id?: unknown }>; error?: { code?: unknown; message?: unknown } }
+        | undefined;
+      if (response.statusCode >= 400) {
+        const code =
+          typeof body?.error?.code === 'string' && isErrorCode(body.error.code)
+            ? body.error.code
+            : 'upstream_error';
+        throw new FlywheelError(
+          code,
+          String(body?.error?.message ?? `The gateway answered ${response.statusCode}.`),
+        );
+      }
+      return (body?.data ?? []).map((model) => String(model.id));
+    },
+    close: () => pool.close(),
+  };
+}
