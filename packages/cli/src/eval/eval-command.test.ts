@@ -39,6 +39,7 @@ beforeAll(async () => {
     const text = body.messages.map((message) => message.content).join('\n');
     return {
       kind: 'json',
+      ...(body.model === 'slow-model' ? { delayMs: 100 } : {}),
       body: {
         id: 'chatcmpl-1',
         object: 'chat.completion',
@@ -65,6 +66,8 @@ beforeAll(async () => {
     targets: [{ provider: openai-compatible, model: new-model, base_url: "${fake.url}", api_key: k }]
   - name: judge
     targets: [{ provider: openai-compatible, model: judge-model, base_url: "${fake.url}", api_key: k }]
+  - name: slow
+    targets: [{ provider: openai-compatible, model: slow-model, base_url: "${fake.url}", api_key: k }]
 prices:
   - { provider: openai-compatible, model: old-model, effective_from: "2024-01-01", input_per_million: 1, output_per_million: 2 }
 `,
@@ -110,15 +113,31 @@ afterAll(async () => {
   await fake.close();
 });
 
-async function cli(argv: string[]) {
+async function cli(argv: string[], options: { interruptAfterProgress?: number } = {}) {
   let stdout = '';
   let stderr = '';
+  let interrupt: ((signal: string) => void) | undefined;
+  let progressLines = 0;
   const io: CliIo = {
     stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
+    stderr: (text) => {
+      stderr += text;
+      if (text.startsWith('progress:')) progressLines += 1;
+      if (progressLines === options.interruptAfterProgress) {
+        // Like the real signal listener, it fires once.
+        const handler = interrupt;
+        interrupt = undefined;
+        handler?.('SIGINT');
+      }
+    },
     env: { FLYWHEEL_LOG_LEVEL: 'silent', FLYWHEEL_BOOTSTRAP_KEY: bootstrapKey },
     cwd: dir,
-    onShutdownSignal: () => () => {},
+    onShutdownSignal: (handler) => {
+      interrupt = handler;
+      return () => {
+        interrupt = undefined;
+      };
+    },
   };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };
@@ -197,6 +216,27 @@ ${countries.map((country, index) => `  - vars: { country: ${country}, n: ${index
     ]);
     expect(result.stdout).toContain('is below --min-pass-rate 0.95');
     expect(result.code).toBe(1);
+  }, 60_000);
+
+  it('stops cleanly on Ctrl-C, keeps what finished, and records the run as cancelled', async () => {
+    const many = join(dir, 'many.yaml');
+    writeFileSync(
+      many,
+      `prompts: ["Capital of {{country}}? ({{n}})"]\nproviders: [flywheel:slow]\ntests:\n${Array.from({ length: 60 }, (_, index) => `  - vars: { country: France, n: ${index} }`).join('\n')}\n`,
+    );
+    const result = await cli(
+      ['eval', many, ...local(), '--no-cache', '-j', '2', '-o', join(dir, 'cancelled.jsonl')],
+      {
+        interruptAfterProgress: 2,
+      },
+    );
+    expect(result.stderr, result.stderr).toContain('Stopping');
+    expect(result.code).toBe(1);
+    expect(result.stdout, result.stderr.slice(-1500)).toContain('(cancelled)');
+    expect(result.stdout).toContain('cancelled; the results that finished are kept');
+    const kept = readFileSync(join(dir, 'cancelled.jsonl'), 'utf8').trim().split('\n');
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(60);
   }, 60_000);
 
   it('answers a configuration mistake with exit code 2 and what to fix', async () => {
