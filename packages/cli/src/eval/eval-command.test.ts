@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FakeOpenAIServer, startFakeOpenAI } from '@flywheel/providers/testing';
+import { loadSettings } from '@flywheel/server';
+import { startFlywheel } from '@flywheel/server/main';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
 import type { CliIo } from '../command.js';
@@ -216,6 +218,60 @@ ${countries.map((country, index) => `  - vars: { country: ${country}, n: ${index
     ]);
     expect(result.stdout).toContain('is below --min-pass-rate 0.95');
     expect(result.code).toBe(1);
+  }, 60_000);
+
+  it('runs through a team server with --server, stores the run there, and compares runs with eval compare', async () => {
+    const server = await startFlywheel(
+      loadSettings({
+        flags: {
+          host: '127.0.0.1',
+          port: '0',
+          'data-dir': join(dir, 'server-data'),
+          config: join(dir, 'flywheel.config.yaml'),
+        },
+        env: { FLYWHEEL_LOG_LEVEL: 'silent', FLYWHEEL_BOOTSTRAP_KEY: bootstrapKey },
+        cwd: dir,
+      }),
+      { print: () => {} },
+    );
+    try {
+      const remote = ['--server', server.url, '--api-key', bootstrapKey, '--no-cache'];
+      const first = await cli(['eval', join(dir, 'suite.yaml'), ...remote, '--name', 'team']);
+      expect(first.code).toBe(0);
+      const second = await cli(['eval', join(dir, 'suite.yaml'), ...remote, '--name', 'team']);
+      expect(second.code).toBe(0);
+      const ids = [...`${first.stdout}${second.stdout}`.matchAll(/Experiment (exp_[A-Za-z0-9]+)/g)].map(
+        (match) => match[1]!,
+      );
+      expect(ids).toHaveLength(2);
+      const list = await fetch(`${server.url}/api/experiments?name=team`, {
+        headers: { authorization: `Bearer ${bootstrapKey}` },
+      });
+      expect(
+        ((await list.json()) as { data: Array<{ id: string; result_count: number }> }).data.map(
+          (run) => run.result_count,
+        ),
+      ).toEqual([8, 8]);
+      const compared = await cli([
+        'eval',
+        'compare',
+        ids[0]!,
+        ids[1]!,
+        '--url',
+        server.url,
+        '--api-key',
+        bootstrapKey,
+        '--json',
+      ]);
+      expect(compared.code).toBe(0);
+      expect(JSON.parse(compared.stdout)).toMatchObject({
+        verdict: 'no_significant_change',
+        targets: [{ pairs: 4 }, { pairs: 4 }],
+      });
+      expect((await cli(['eval', join(dir, 'suite.yaml'), '--server', server.url])).code).toBe(2);
+    } finally {
+      await server.close();
+    }
   }, 60_000);
 
   it('stops cleanly on Ctrl-C, keeps what finished, and records the run as cancelled', async () => {
