@@ -96,6 +96,7 @@ export type {
   ExperimentStatus,
   ExperimentTarget,
 } from './eval/experiments/experiment.js';
+export { experimentResultBody, experimentResultRecord } from './eval/experiments/experiment-result-body.js';
 export type {
   EvalCaseResult,
   EvalModelCall,

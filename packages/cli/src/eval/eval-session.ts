@@ -6,6 +6,7 @@ import {
   type EvalCaseResult,
   type EvalProvider,
   type EvalSummary,
+  experimentResultBody,
   runEval,
 } from '@flywheel/core';
 import { createFlywheelClient, type FlywheelClient } from '@flywheel/sdk';
@@ -245,25 +246,11 @@ export async function runEvalSession(
 }
 
 function toResultBody(result: EvalCaseResult): ExperimentResultBody {
-  return {
-    case_key: result.caseKey,
-    case_index: result.caseIndex,
-    repeat: result.repeat,
-    prompt_id: result.promptId,
-    provider_id: result.providerId,
-    vars: result.vars,
-    output: result.output,
-    error: result.error,
-    status: result.status,
+  return experimentResultBody({
+    ...result,
     score: Math.min(1, Math.max(0, result.score)),
-    assertions: result.assertions,
-    input_tokens: result.inputTokens,
-    output_tokens: result.outputTokens,
-    cost: result.cost,
-    latency_ms: result.latencyMs === undefined ? null : result.latencyMs,
-    trace_id: result.traceId,
-    cached: result.cached,
-  };
+    latencyMs: result.latencyMs === undefined ? null : result.latencyMs,
+  });
 }
 
 /** The summary stored on the experiment (and at the end of results.json). */

@@ -9,17 +9,10 @@ import {
   listSchema,
 } from '@flywheel/spec';
 import { z } from 'zod';
+import type { DatasetTransport } from '../datasets/dataset-api.js';
 
-/** How the experiments API reaches the server (the client's own `call`). */
-export interface ExperimentTransport {
-  call<T extends z.ZodType>(
-    schema: T,
-    method: string,
-    path: string,
-    body?: unknown,
-    query?: Record<string, string | undefined>,
-  ): Promise<z.output<T>>;
-}
+/** How the experiments API reaches the server: the client's own `call`. */
+export type ExperimentTransport = Pick<DatasetTransport, 'call'>;
 
 /**
  * Experiments' REST API (`client.experiments`): evaluation runs, their results, comparisons.

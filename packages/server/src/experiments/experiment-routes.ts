@@ -3,6 +3,8 @@ import {
   compareExperiments,
   type ExperimentRecord,
   type ExperimentResultRecord,
+  experimentResultBody,
+  experimentResultRecord,
   newId,
   type Stores,
 } from '@flywheel/core';
@@ -20,12 +22,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { requireScope } from '../app/authenticate.js';
 import { parseInput } from '../app/validation.js';
-import {
-  toExperimentBody,
-  toResultBody,
-  toResultRecord,
-  toTargetComparisonBody,
-} from './experiment-views.js';
+import { toExperimentBody, toTargetComparisonBody } from './experiment-views.js';
 
 const idParams = z.strictObject({ id: experimentIdSchema });
 const compareParams = z.strictObject({ a: experimentIdSchema, b: experimentIdSchema });
@@ -101,7 +98,7 @@ export function registerExperimentRoutes(
     const { id } = parseInput(idParams, request.params, 'params');
     const input = parseInput(appendExperimentResultsRequestSchema, request.body, 'body');
     const stored = await stores.transaction((tx) =>
-      tx.experiments.appendResults(request.auth.projectId, id, input.results.map(toResultRecord)),
+      tx.experiments.appendResults(request.auth.projectId, id, input.results.map(experimentResultRecord)),
     );
     return { stored };
   });
@@ -138,7 +135,7 @@ export function registerExperimentRoutes(
     const rows = await experiments.listResults(request.auth.projectId, id, { after, limit: query.limit + 1 });
     const page = rows.slice(0, query.limit);
     return {
-      data: page.map(toResultBody),
+      data: page.map(experimentResultBody),
       next_cursor: rows.length > query.limit ? String(page[page.length - 1]!.seq) : null,
     };
   });

@@ -1,5 +1,5 @@
-import type { ExperimentRecord, ExperimentResultRecord, TargetComparison } from '@flywheel/core';
-import type { ExperimentBody, ExperimentResultBody, MetricComparisonBody } from '@flywheel/spec';
+import type { ExperimentRecord, TargetComparison } from '@flywheel/core';
+import type { ExperimentBody, MetricComparisonBody } from '@flywheel/spec';
 
 export function toExperimentBody(experiment: ExperimentRecord): ExperimentBody {
   return {
@@ -21,50 +21,6 @@ export function toExperimentBody(experiment: ExperimentRecord): ExperimentBody {
     created_by: { key_id: experiment.createdBy.keyId, key_name: experiment.createdBy.keyName },
     created_at: experiment.createdAt,
     finished_at: experiment.finishedAt,
-  };
-}
-
-export function toResultRecord(body: ExperimentResultBody): ExperimentResultRecord {
-  return {
-    caseKey: body.case_key,
-    caseIndex: body.case_index,
-    repeat: body.repeat,
-    promptId: body.prompt_id,
-    providerId: body.provider_id,
-    vars: body.vars,
-    output: body.output,
-    error: body.error,
-    status: body.status,
-    score: body.score,
-    assertions: body.assertions,
-    inputTokens: body.input_tokens,
-    outputTokens: body.output_tokens,
-    cost: body.cost,
-    latencyMs: body.latency_ms,
-    traceId: body.trace_id,
-    cached: body.cached,
-  };
-}
-
-export function toResultBody(result: ExperimentResultRecord): ExperimentResultBody {
-  return {
-    case_key: result.caseKey,
-    case_index: result.caseIndex,
-    repeat: result.repeat,
-    prompt_id: result.promptId,
-    provider_id: result.providerId,
-    vars: result.vars,
-    output: result.output,
-    error: result.error,
-    status: result.status,
-    score: result.score,
-    assertions: result.assertions,
-    input_tokens: result.inputTokens,
-    output_tokens: result.outputTokens,
-    cost: result.cost,
-    latency_ms: result.latencyMs,
-    trace_id: result.traceId,
-    cached: result.cached,
   };
 }
 

@@ -6,30 +6,12 @@ import {
   newId,
   type Stores,
 } from '@flywheel/core';
-import { createInMemoryStores } from '@flywheel/core/testing';
 import { type DatasetItemInput, FlywheelError } from '@flywheel/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStorage } from '../open-storage.js';
-import { createPostgresTestStorage, createSqliteTestStorage } from '../testing-internal/test-databases.js';
+import { contractEngines, createPostgresTestStorage } from '../testing-internal/test-databases.js';
 
 // One contract for every dataset store, driven through the service that owns the rules.
-const engines: Array<[string, () => Promise<{ stores: Stores; dispose(): Promise<void> }>]> = [
-  ['memory', async () => ({ stores: createInMemoryStores(), dispose: async () => {} })],
-  [
-    'sqlite',
-    async () => {
-      const test = await createSqliteTestStorage();
-      return { stores: test.storage.stores, dispose: test.dispose };
-    },
-  ],
-  [
-    'postgres',
-    async () => {
-      const test = await createPostgresTestStorage();
-      return { stores: test.storage.stores, dispose: test.dispose };
-    },
-  ],
-];
 
 const actor: DatasetActor = { keyId: 'key_writer', keyName: 'ci' };
 
@@ -44,7 +26,7 @@ async function rejection(promise: Promise<unknown>): Promise<FlywheelError> {
 
 const ids = (items: DatasetItemRecord[]) => items.map((item) => item.id);
 
-describe.each(engines)('dataset store contract on %s', (_engine, open) => {
+describe.each(contractEngines)('dataset store contract on %s', (_engine, open) => {
   let stores: Stores;
   let dispose: () => Promise<void>;
   let datasets: DatasetService;

@@ -1,25 +1,6 @@
 import { type ExperimentRecord, type ExperimentResultRecord, newId, type Stores } from '@flywheel/core';
-import { createInMemoryStores } from '@flywheel/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresTestStorage, createSqliteTestStorage } from '../testing-internal/test-databases.js';
-
-const engines: Array<[string, () => Promise<{ stores: Stores; dispose(): Promise<void> }>]> = [
-  ['memory', async () => ({ stores: createInMemoryStores(), dispose: async () => {} })],
-  [
-    'sqlite',
-    async () => {
-      const test = await createSqliteTestStorage();
-      return { stores: test.storage.stores, dispose: test.dispose };
-    },
-  ],
-  [
-    'postgres',
-    async () => {
-      const test = await createPostgresTestStorage();
-      return { stores: test.storage.stores, dispose: test.dispose };
-    },
-  ],
-];
+import { contractEngines } from '../testing-internal/test-databases.js';
 
 function experiment(projectId: string, overrides: Partial<ExperimentRecord> = {}): ExperimentRecord {
   return {
@@ -65,7 +46,7 @@ function result(caseKey: string, overrides: Partial<ExperimentResultRecord> = {}
   };
 }
 
-describe.each(engines)('experiment store contract on %s', (_engine, open) => {
+describe.each(contractEngines)('experiment store contract on %s', (_engine, open) => {
   let stores: Stores;
   let dispose: () => Promise<void>;
   beforeAll(async () => {

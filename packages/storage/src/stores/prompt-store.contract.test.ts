@@ -5,30 +5,12 @@ import {
   type PromptService,
   type Stores,
 } from '@flywheel/core';
-import { createInMemoryStores } from '@flywheel/core/testing';
 import { FlywheelError } from '@flywheel/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStorage } from '../open-storage.js';
-import { createPostgresTestStorage, createSqliteTestStorage } from '../testing-internal/test-databases.js';
+import { contractEngines, createPostgresTestStorage } from '../testing-internal/test-databases.js';
 
 // One contract for every prompt store, driven through the service that owns the rules.
-const engines: Array<[string, () => Promise<{ stores: Stores; dispose(): Promise<void> }>]> = [
-  ['memory', async () => ({ stores: createInMemoryStores(), dispose: async () => {} })],
-  [
-    'sqlite',
-    async () => {
-      const test = await createSqliteTestStorage();
-      return { stores: test.storage.stores, dispose: test.dispose };
-    },
-  ],
-  [
-    'postgres',
-    async () => {
-      const test = await createPostgresTestStorage();
-      return { stores: test.storage.stores, dispose: test.dispose };
-    },
-  ],
-];
 
 const writer: PromptCaller = { keyId: 'key_writer', keyName: 'ci', isAdmin: false };
 const admin: PromptCaller = { keyId: 'key_admin', keyName: 'lead', isAdmin: true };
@@ -42,7 +24,7 @@ async function rejection(promise: Promise<unknown>): Promise<FlywheelError> {
   return error;
 }
 
-describe.each(engines)('prompt store contract on %s', (_engine, open) => {
+describe.each(contractEngines)('prompt store contract on %s', (_engine, open) => {
   let stores: Stores;
   let dispose: () => Promise<void>;
   let prompts: PromptService;

@@ -6,28 +6,10 @@ import {
   type TracePatch,
   type TraceWriteBatch,
 } from '@flywheel/core';
-import { createInMemoryStores } from '@flywheel/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresTestStorage, createSqliteTestStorage } from '../testing-internal/test-databases.js';
+import { contractEngines } from '../testing-internal/test-databases.js';
 
 // One contract for every trace store: the in-memory double, SQLite and PostgreSQL.
-const engines: Array<[string, () => Promise<{ stores: Stores; dispose(): Promise<void> }>]> = [
-  ['memory', async () => ({ stores: createInMemoryStores(), dispose: async () => {} })],
-  [
-    'sqlite',
-    async () => {
-      const test = await createSqliteTestStorage();
-      return { stores: test.storage.stores, dispose: test.dispose };
-    },
-  ],
-  [
-    'postgres',
-    async () => {
-      const test = await createPostgresTestStorage();
-      return { stores: test.storage.stores, dispose: test.dispose };
-    },
-  ],
-];
 
 const t = (second: number) => new Date(Date.UTC(2026, 10, 20, 12, 0, second)).toISOString();
 
@@ -57,7 +39,7 @@ function batch(projectId: string, parts: Partial<TraceWriteBatch>): TraceWriteBa
   return { projectId, traces: [], spans: [], scores: [], ...parts };
 }
 
-describe.each(engines)('trace store contract on %s', (_engine, open) => {
+describe.each(contractEngines)('trace store contract on %s', (_engine, open) => {
   let stores: Stores;
   let dispose: () => Promise<void>;
   beforeAll(async () => {

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Stores } from '@flywheel/core';
+import { createInMemoryStores } from '@flywheel/core/testing';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { openStorage, type Storage, type StorageOptions } from '../open-storage.js';
@@ -53,3 +55,33 @@ export async function createPostgresTestStorage(setup: { migrate?: boolean } = {
     },
   };
 }
+
+/** Stores under test and how to throw them away. */
+export interface ContractStores {
+  stores: Stores;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Every engine a store contract runs on: the in-memory double, SQLite and PostgreSQL.
+ *
+ * @example
+ * describe.each(contractEngines)('prompt store contract on %s', (_engine, open) => { … });
+ */
+export const contractEngines: Array<[string, () => Promise<ContractStores>]> = [
+  ['memory', async () => ({ stores: createInMemoryStores(), dispose: async () => {} })],
+  [
+    'sqlite',
+    async () => {
+      const test = await createSqliteTestStorage();
+      return { stores: test.storage.stores, dispose: test.dispose };
+    },
+  ],
+  [
+    'postgres',
+    async () => {
+      const test = await createPostgresTestStorage();
+      return { stores: test.storage.stores, dispose: test.dispose };
+    },
+  ],
+];
