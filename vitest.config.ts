@@ -14,7 +14,14 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'tools/**/*.test.ts'],
+    // The web UI's component tests choose jsdom per file (`// @vitest-environment jsdom`); the rest
+    // of the repository, and the UI's end-to-end suite, run in Node.
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'tools/**/*.test.ts',
+      'apps/web/src/**/*.test.{ts,tsx}',
+      'apps/web/e2e/**/*.test.ts',
+    ],
     globalSetup: ['./test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

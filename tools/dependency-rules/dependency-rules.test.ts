@@ -127,6 +127,32 @@ describe('the dependency-rule check', () => {
     expect(rulesOf()).toEqual(['undeclared-dependency']);
   });
 
+  it('lets the web app use the SDK and spec only, and no Node built-ins outside its tests', () => {
+    fixture.write(
+      'package.json',
+      JSON.stringify({
+        workspaces: ['packages/spec', 'packages/core', 'packages/sdk', 'apps/web'],
+        devDependencies: { vitest: '*' },
+      }),
+    );
+    fixture.write(
+      'apps/web/package.json',
+      JSON.stringify({
+        name: '@flywheel/web',
+        dependencies: { '@flywheel/sdk': '*', '@flywheel/spec': '*', react: '*' },
+      }),
+    );
+    fixture.write(
+      'apps/web/src/main.tsx',
+      "import { createRoot } from 'react';\nimport { createFlywheelClient } from '@flywheel/sdk';\nimport type { MetricsBody } from '@flywheel/spec';\n",
+    );
+    fixture.write('apps/web/src/page.test.tsx', "import { readFileSync } from 'node:fs';\n");
+    expect(rulesOf()).toEqual([]);
+    fixture.write('apps/web/src/metrics.ts', "import { groupMetrics } from '@flywheel/core';\n");
+    fixture.write('apps/web/src/files.ts', "import { readFileSync } from 'node:fs';\n");
+    expect(rulesOf().sort()).toEqual(['forbidden-package', 'node-builtin']);
+  });
+
   it('fails on a workspace package that has no rule', () => {
     fixture.write('package.json', JSON.stringify({ workspaces: ['packages/spec', 'packages/extra'] }));
     fixture.write('packages/extra/package.json', JSON.stringify({ name: '@flywheel/extra' }));

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -55,6 +55,31 @@ describe('startFlywheel', () => {
       expect(response.status).toBe(200);
     } finally {
       await running.close();
+    }
+  });
+
+  it('serves the web UI folder it is given at /, and says so when it is not built', async () => {
+    const webDir = mkdtempSync(join(tmpdir(), 'flywheel-main-web-'));
+    let printed = '';
+    const running = await startFlywheel(settingsFor({}), { print: (text) => (printed += text), webDir });
+    try {
+      expect(printed).toContain('web UI:  not built (run `npm run build`)');
+      const root = await fetch(`${running.url}/`);
+      expect(root.status).toBe(404);
+      expect(await root.text()).toContain('npm run build');
+    } finally {
+      await running.close();
+    }
+    writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>Flywheel</title>');
+    printed = '';
+    const again = await startFlywheel(settingsFor({}), { print: (text) => (printed += text), webDir });
+    try {
+      expect(printed).toContain(`web UI:  ${again.url}/`);
+      const page = await fetch(`${again.url}/traces`, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<title>Flywheel</title>');
+    } finally {
+      await again.close();
     }
   });
 

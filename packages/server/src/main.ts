@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   type BootstrapResult,
   bootstrapInstance,
@@ -29,7 +32,15 @@ export interface RunningFlywheel {
 export interface StartOptions {
   /** Where the start-up banner goes (default: standard output). */
   print?: (text: string) => void;
+  /**
+   * Folder of the built web UI served at `/` (default: `apps/web/dist` of this checkout, which
+   * `npm run build` writes; without it `/` says to build it).
+   */
+  webDir?: string;
 }
+
+/** `apps/web/dist`, from `packages/server/src/main.ts` (tests) or `packages/server/dist/main.js` (built). */
+const defaultWebDir = fileURLToPath(new URL('../../../apps/web/dist', import.meta.url));
 
 /**
  * The composition root: opens and migrates storage, bootstraps an empty instance, builds the
@@ -60,6 +71,7 @@ export async function startFlywheel(
       ...(settings.bootstrapKey === undefined ? {} : { bootstrapKey: settings.bootstrapKey }),
     });
     const logger = pino({ level: settings.logLevel, redact: ['req.headers.authorization'] });
+    const webDir = options.webDir ?? defaultWebDir;
     const prices = createPriceTable(defaultPrices, settings.gateway.prices);
     tracing = buildTracing(settings, storage.stores, prices, logger);
     built = buildGateway(settings, storage.stores, { sink: tracing.gatewaySink, prices });
@@ -73,6 +85,7 @@ export async function startFlywheel(
       gateway: built.gateway,
       providerCredentials: built.providerCredentials,
       tracing: tracing.tracing,
+      webDir,
     });
     if (bootstrap === undefined && settings.bootstrapKey !== undefined) {
       await apiKeys
@@ -98,6 +111,7 @@ export async function startFlywheel(
       banner({
         url,
         storage: `${storage.kind} ${storage.location}`,
+        webUi: existsSync(join(webDir, 'index.html')) ? `${url}/` : 'not built (run `npm run build`)',
         bootstrap,
         givenKey: settings.bootstrapKey,
       }),
@@ -140,12 +154,14 @@ export async function startFlywheel(
 function banner(options: {
   url: string;
   storage: string;
+  webUi: string;
   bootstrap: BootstrapResult | undefined;
   givenKey: string | undefined;
 }): string {
   const lines = [
     `Flywheel ${flywheelVersion} is listening on ${options.url}`,
     `  storage: ${options.storage}`,
+    `  web UI:  ${options.webUi}`,
   ];
   const { bootstrap } = options;
   if (bootstrap) {

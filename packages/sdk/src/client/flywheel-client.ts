@@ -22,6 +22,7 @@ import { createExperimentApi, type ExperimentApi } from '../experiments/experime
 import type { GetPromptOptions, Prompt } from '../prompts/prompt.js';
 import { moveLabelResultSchema, type PromptApi, promptPath } from '../prompts/prompt-api.js';
 import { createPromptCache, type PromptCacheInfo, type PromptRef } from '../prompts/prompt-cache.js';
+import { createMetricsApi, createTraceApi, type MetricsApi, type TraceApi } from '../traces/trace-api.js';
 import { describeError, parseJson, responseError } from './http-error.js';
 
 /** Options of {@link createFlywheelClient}. */
@@ -30,6 +31,11 @@ export interface FlywheelClientOptions {
   baseUrl: string;
   /** A project API key, `fw_sk_…`. */
   apiKey: string;
+  /**
+   * Another project to act in (sent as `x-flywheel-project`); only instance-admin keys may name
+   * one. Default: the key's own project.
+   */
+  projectId?: string;
   /** The fetch to use (default: the global one). */
   fetch?: typeof globalThis.fetch;
   /** Per-request timeout in ms (default 30,000). */
@@ -69,6 +75,10 @@ export interface FlywheelClient {
   datasets: DatasetApi;
   /** Evaluation runs, their results and comparisons. */
   experiments: ExperimentApi;
+  /** Stored traces: filtered pages of summaries, one trace with its spans and scores. */
+  traces: TraceApi;
+  /** Requests, errors, tokens, cost and latency of generations over a time range (`GET /api/metrics`). */
+  metrics: MetricsApi;
   /**
    * A prompt to serve, cached in this client (stale-while-revalidate): a fresh prompt is served
    * without a request; a stale one (older than `cacheTtlSeconds`, default 60) is served at once
@@ -125,6 +135,8 @@ export function createFlywheelClient(options: FlywheelClientOptions): FlywheelCl
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 30_000;
   const promptTimeoutMs = options.promptTimeoutMs ?? 3_000;
+  const projectHeader: Record<string, string> =
+    options.projectId === undefined ? {} : { 'x-flywheel-project': options.projectId };
 
   /**
    * Sends one request. A 204 parses as `undefined`; a 304 is returned as not modified; any other
@@ -145,6 +157,7 @@ export function createFlywheelClient(options: FlywheelClientOptions): FlywheelCl
         method,
         headers: {
           authorization: `Bearer ${options.apiKey}`,
+          ...projectHeader,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...request.headers,
         },
@@ -212,7 +225,7 @@ export function createFlywheelClient(options: FlywheelClientOptions): FlywheelCl
     try {
       response = await fetchImpl(`${baseUrl}${path}${search ? `?${search}` : ''}`, {
         method: 'GET',
-        headers: { authorization: `Bearer ${options.apiKey}` },
+        headers: { authorization: `Bearer ${options.apiKey}`, ...projectHeader },
         signal: controller.signal,
       });
     } catch (error) {
@@ -295,6 +308,8 @@ export function createFlywheelClient(options: FlywheelClientOptions): FlywheelCl
     },
     datasets: createDatasetApi({ call, stream, idleTimeoutMs: timeoutMs }),
     experiments: createExperimentApi({ call }),
+    traces: createTraceApi({ call }),
+    metrics: createMetricsApi({ call }),
     getPrompt: (name, getOptions) => promptCache.get(name, getOptions),
     promptCache: { list: () => promptCache.list(), clear: () => promptCache.clear() },
   };

@@ -27,6 +27,12 @@ export interface AppDeps {
   datasets?: DatasetService;
   /** Stored provider credentials (`/api/providers`). */
   providerCredentials?: ProviderCredentialDeps;
+  /**
+   * Folder of the built web UI (`apps/web/dist`), served at `/` with a single-page-app fallback.
+   * Read once when the app is created. Absent: no UI routes (an API-only app, as in most tests);
+   * a folder without `index.html`: `/` answers a short text saying to run `npm run build`.
+   */
+  webDir?: string;
   /** A pino logger instance, pino options, or false for no log (default). */
   logger?: FastifyBaseLogger | FastifyServerOptions['logger'];
 }

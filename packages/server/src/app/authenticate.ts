@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, ApiKeyService } from '@flywheel/core';
+import type { ApiKeyRecord, ApiKeyService, ProjectStore } from '@flywheel/core';
 import { type ApiKeyScope, FlywheelError } from '@flywheel/spec';
 import type { FastifyRequest } from 'fastify';
 
@@ -8,22 +8,45 @@ export interface AuthContext {
   projectId: string;
 }
 
-/** Verifies the `Authorization: Bearer <key>` header of a request. */
-export async function authenticate(request: FastifyRequest, apiKeys: ApiKeyService): Promise<AuthContext> {
+/** The header an instance-admin key names another project to act in with (the UI's project switcher). */
+const projectHeader = 'x-flywheel-project';
+
+/**
+ * Verifies the `Authorization: Bearer <key>` header of a request, and picks the project it acts
+ * in: the key's own, or for an instance-admin key the one `x-flywheel-project` names. Any other
+ * key naming another project gets the 404 a project it cannot see always gets.
+ */
+export async function authenticate(
+  request: FastifyRequest,
+  apiKeys: ApiKeyService,
+  projects: ProjectStore,
+): Promise<AuthContext> {
   const header = request.headers.authorization;
-  if (header === undefined || header.trim() === '') return apiKeys.verify(undefined).then(toContext);
-  const match = /^Bearer(?:\s+(.*))?$/i.exec(header.trim());
-  if (!match) {
+  let key: ApiKeyRecord;
+  if (header === undefined || header.trim() === '') {
+    key = await apiKeys.verify(undefined);
+  } else {
+    const match = /^Bearer(?:\s+(.*))?$/i.exec(header.trim());
+    if (!match) {
+      throw new FlywheelError(
+        'invalid_api_key',
+        'Send the key as `Authorization: Bearer fw_sk_…` (the Bearer scheme).',
+      );
+    }
+    key = await apiKeys.verify(match[1]?.trim() ?? '');
+  }
+  const named = request.headers[projectHeader];
+  if (named === undefined || named === key.projectId) return { key, projectId: key.projectId };
+  if (typeof named !== 'string' || named.length === 0 || named.length > 200) {
     throw new FlywheelError(
-      'invalid_api_key',
-      'Send the key as `Authorization: Bearer fw_sk_…` (the Bearer scheme).',
+      'validation_failed',
+      `Send at most one \`${projectHeader}\` header with a project id.`,
     );
   }
-  return toContext(await apiKeys.verify(match[1]?.trim() ?? ''));
-}
-
-function toContext(key: ApiKeyRecord): AuthContext {
-  return { key, projectId: key.projectId };
+  if (!key.instanceAdmin || !(await projects.get(named))) {
+    throw new FlywheelError('project_not_found', `No project with id '${named}' is visible to this API key.`);
+  }
+  return { key, projectId: named };
 }
 
 /** Throws `insufficient_scope` unless the key has `scope`. */

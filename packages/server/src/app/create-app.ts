@@ -22,6 +22,7 @@ import { registerProviderRoutes } from '../routes/provider-routes.js';
 import { registerIngestRoutes } from '../tracing/ingest-routes.js';
 import { registerOtlpRoutes } from '../tracing/otlp-routes.js';
 import { registerTraceRoutes } from '../tracing/trace-routes.js';
+import { registerWebUiRoutes } from '../web/web-ui-routes.js';
 import type { AppDeps } from './app-deps.js';
 import { type AuthContext, authenticate, requireScope } from './authenticate.js';
 import { registerContentDecoding } from './content-encoding.js';
@@ -89,12 +90,12 @@ export function createApp(deps: AppDeps): FastifyInstance {
     // (percent-encoding, case, slashes) reaches an /api or /v1 handler without a verified key.
     const pattern = request.routeOptions.url;
     if (pattern?.startsWith('/api/')) {
-      request.auth = await authenticate(request, deps.apiKeys);
+      request.auth = await authenticate(request, deps.apiKeys, deps.stores.projects);
     } else if (pattern?.startsWith('/otlp/')) {
-      request.auth = await authenticate(request, deps.apiKeys);
+      request.auth = await authenticate(request, deps.apiKeys, deps.stores.projects);
       requireScope(request.auth, 'ingest');
     } else if (pattern?.startsWith('/v1/')) {
-      request.auth = await authenticate(request, deps.apiKeys);
+      request.auth = await authenticate(request, deps.apiKeys, deps.stores.projects);
       requireScope(request.auth, 'gateway');
     }
   });
@@ -115,7 +116,11 @@ export function createApp(deps: AppDeps): FastifyInstance {
       : sendRestError(request, reply, flywheelError);
   });
 
+  // The built UI at `/`; a page's URL loaded directly (`/traces`) gets its index.html.
+  const webUiFallback = deps.webDir === undefined ? undefined : registerWebUiRoutes(app, deps.webDir);
   app.setNotFoundHandler((request, reply) => {
+    const page = webUiFallback?.(request, reply);
+    if (page) return page;
     const error = new FlywheelError(
       'route_not_found',
       `No endpoint ${request.method} ${request.url.split('?')[0]}.`,

@@ -24,7 +24,12 @@ export interface TestApp {
 export const testAdminKey = `fw_sk_${'T'.repeat(43)}`;
 
 export async function createTestApp(
-  options: { bodyLimitBytes?: number; busyTimeoutMs?: number; stores?: (stores: Stores) => Stores } = {},
+  options: {
+    bodyLimitBytes?: number;
+    busyTimeoutMs?: number;
+    stores?: (stores: Stores) => Stores;
+    webDir?: string;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'flywheel-server-'));
   const storage = openStorage({
@@ -43,6 +48,7 @@ export async function createTestApp(
     apiKeys,
     version: '0.0.0-test',
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+    ...(options.webDir === undefined ? {} : { webDir: options.webDir }),
   });
   await app.ready();
   return {
