@@ -14,6 +14,7 @@ export type {
 } from './prompts/prompt.js';
 export type { MoveLabelResult, PromptApi } from './prompts/prompt-api.js';
 export type { PromptCacheInfo } from './prompts/prompt-cache.js';
+export type { CreateScoreInput, ScoreApi } from './scores/score-api.js';
 export type { MetricsApi, TraceApi } from './traces/trace-api.js';
 export type { ContextManager } from './tracing/context-manager.js';
 export { createStackContextManager } from './tracing/context-manager.js';

@@ -27,22 +27,22 @@ export const pages: readonly PageDefinition[] = [
   {
     path: 'traces',
     label: 'Traces',
-    load: undefined,
+    load: () => import('../traces/traces-page.js').then((module) => module.TracesPage),
   },
   {
     path: 'prompts',
     label: 'Prompts',
-    load: undefined,
+    load: () => import('../prompts/prompts-page.js').then((module) => module.PromptsPage),
   },
   {
     path: 'datasets',
     label: 'Datasets',
-    load: undefined,
+    load: () => import('../datasets/datasets-page.js').then((module) => module.DatasetsPage),
   },
   {
     path: 'experiments',
     label: 'Experiments',
-    load: undefined,
+    load: () => import('../experiments/experiments-page.js').then((module) => module.ExperimentsPage),
   },
 ];
 

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { stableStringify } from '@flywheel/core';
-import { type DatasetItemInput, datasetItemInputSchema, FlywheelError } from '@flywheel/spec';
-import { CsvSyntaxError, parseCsv } from './csv-parser.js';
+import {
+  CsvSyntaxError,
+  type DatasetItemInput,
+  datasetItemInputSchema,
+  FlywheelError,
+  parseCsv,
+} from '@flywheel/spec';
 
 /** How the columns of a CSV file (or the keys of flat JSONL lines) become an item's fields. */
 export interface ColumnMapping {

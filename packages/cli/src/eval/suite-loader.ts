@@ -17,16 +17,17 @@ import {
   validateAssertions,
 } from '@flywheel/core';
 import {
+  CsvSyntaxError,
   FlywheelError,
   type PromptConfig,
   type PromptMessage,
   type PromptTemplate,
   type PromptVersionBody,
+  parseCsv,
   promptMessageSchema,
   templateVariables,
 } from '@flywheel/spec';
 import { parse as parseYaml } from 'yaml';
-import { CsvSyntaxError, parseCsv } from '../commands/csv-parser.js';
 
 /** What a suite needs from a Flywheel server: registry prompts and dataset items. */
 export interface SuiteSources {

@@ -22,6 +22,7 @@ import { createExperimentApi, type ExperimentApi } from '../experiments/experime
 import type { GetPromptOptions, Prompt } from '../prompts/prompt.js';
 import { moveLabelResultSchema, type PromptApi, promptPath } from '../prompts/prompt-api.js';
 import { createPromptCache, type PromptCacheInfo, type PromptRef } from '../prompts/prompt-cache.js';
+import { createScoreApi, type ScoreApi } from '../scores/score-api.js';
 import { createMetricsApi, createTraceApi, type MetricsApi, type TraceApi } from '../traces/trace-api.js';
 import { describeError, parseJson, responseError } from './http-error.js';
 
@@ -77,6 +78,8 @@ export interface FlywheelClient {
   experiments: ExperimentApi;
   /** Stored traces: filtered pages of summaries, one trace with its spans and scores. */
   traces: TraceApi;
+  /** Scores on traces and spans: feedback, labels, evaluation results. */
+  scores: ScoreApi;
   /** Requests, errors, tokens, cost and latency of generations over a time range (`GET /api/metrics`). */
   metrics: MetricsApi;
   /**
@@ -309,6 +312,7 @@ export function createFlywheelClient(options: FlywheelClientOptions): FlywheelCl
     datasets: createDatasetApi({ call, stream, idleTimeoutMs: timeoutMs }),
     experiments: createExperimentApi({ call }),
     traces: createTraceApi({ call }),
+    scores: createScoreApi({ call }),
     metrics: createMetricsApi({ call }),
     getPrompt: (name, getOptions) => promptCache.get(name, getOptions),
     promptCache: { list: () => promptCache.list(), clear: () => promptCache.clear() },

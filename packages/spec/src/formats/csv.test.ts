@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsvSyntaxError, parseCsv } from './csv-parser.js';
+import { CsvSyntaxError, parseCsv } from './csv.js';
 
 const fields = (text: string) => parseCsv(text).map((record) => record.fields);
 
