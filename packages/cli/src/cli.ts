@@ -8,9 +8,16 @@ import {
   datasetsExportCommand,
   datasetsListCommand,
   datasetsShowCommand,
+  datasetsUpdateCommand,
 } from './commands/datasets-commands.js';
 import { datasetsAddFromTracesCommand } from './commands/datasets-from-traces-command.js';
 import { datasetsImportCommand } from './commands/datasets-import-command.js';
+import {
+  datasetsAddItemCommand,
+  datasetsDeleteItemCommand,
+  datasetsShowItemCommand,
+  datasetsUpdateItemCommand,
+} from './commands/datasets-item-commands.js';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys-commands.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import {
@@ -42,7 +49,12 @@ export const commands: readonly CommandDefinition[] = [
   datasetsListCommand,
   datasetsShowCommand,
   datasetsCreateCommand,
+  datasetsUpdateCommand,
   datasetsDeleteCommand,
+  datasetsShowItemCommand,
+  datasetsAddItemCommand,
+  datasetsUpdateItemCommand,
+  datasetsDeleteItemCommand,
   datasetsImportCommand,
   datasetsExportCommand,
   datasetsAddFromTracesCommand,

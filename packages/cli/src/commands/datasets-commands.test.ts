@@ -258,6 +258,148 @@ describe('flywheel datasets', () => {
   });
 });
 
+describe('flywheel datasets: one dataset or item at a time', () => {
+  it('updates a dataset’s description and metadata, keeping its items and version', async () => {
+    expect((await run(['datasets', 'create', 'crud', '--description', 'first draft'])).code).toBe(0);
+    const updated = await run(['datasets', 'update', 'crud', '--metadata', '{"owner":"kim"}']);
+    expect(updated.code).toBe(0);
+    expect(updated.stdout).toBe(
+      'Updated the metadata of crud; its items are unchanged (version 0, 0 items).\n',
+    );
+    const cleared = await run(['datasets', 'update', 'crud', '--description', '', '--json']);
+    expect(cleared.code).toBe(0);
+    expect(JSON.parse(cleared.stdout)).toMatchObject({
+      name: 'crud',
+      description: null,
+      metadata: { owner: 'kim' },
+      version: 0,
+    });
+
+    const nothing = await run(['datasets', 'update', 'crud']);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain("Say what to change: --description <text> ('' removes it)");
+    const badJson = await run(['datasets', 'update', 'crud', '--metadata', '["a"]']);
+    expect(badJson.code).toBe(2);
+    expect(badJson.stderr).toContain('--metadata must be a JSON object');
+    const missing = await run(['datasets', 'update', 'no-such-set', '--description', 'x']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(
+      "error [dataset_not_found]: This project has no dataset named 'no-such-set'.",
+    );
+  });
+
+  it('adds, shows, updates and deletes single items, each write a new version', async () => {
+    const added = await run([
+      'datasets',
+      'add-item',
+      'crud',
+      '--id',
+      'fr',
+      '--input',
+      '{"country":"France"}',
+      '--expected',
+      'Paris',
+      '--metadata',
+      '{"level":1}',
+    ]);
+    expect(added.code).toBe(0);
+    expect(added.stdout).toBe('Added item fr to crud; crud is at version 1.\n');
+    const generated = await run(['datasets', 'add-item', 'crud', '--input', '{"country":"Japan"}', '--json']);
+    expect(generated.code).toBe(0);
+    const generatedBody = JSON.parse(generated.stdout);
+    expect(generatedBody).toMatchObject({ version: 2, created: 1, items: [{ status: 'created' }] });
+    const japan = await run(['datasets', 'show-item', 'crud', generatedBody.items[0].id, '--json']);
+    expect(JSON.parse(japan.stdout)).toMatchObject({ input: { country: 'Japan' }, expected_output: null });
+
+    const shown = await run(['datasets', 'show-item', 'crud', 'fr']);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('Item fr of crud\nStored by:   version 1\n');
+    expect(shown.stdout).toContain('Metadata:    {"level":1}\n\nInput:\n{\n  "country": "France"\n}\n');
+    expect(shown.stdout).toContain('Expected output:\n"Paris"\n');
+
+    // Only the fields given change; the rest is kept.
+    const updated = await run(['datasets', 'update-item', 'crud', 'fr', '--expected', '{"city":"Paris"}']);
+    expect(updated.code).toBe(0);
+    expect(updated.stdout).toBe(
+      'Updated item fr of crud; crud is at version 3 (version 2 still holds the old content).\n',
+    );
+    const afterUpdate = JSON.parse((await run(['datasets', 'show-item', 'crud', 'fr', '--json'])).stdout);
+    expect(afterUpdate).toMatchObject({
+      input: { country: 'France' },
+      expected_output: { city: 'Paris' },
+      metadata: { level: 1 },
+      version: 3,
+    });
+    const same = await run(['datasets', 'update-item', 'crud', 'fr', '--metadata', '{"level":1}']);
+    expect(same.stdout).toBe('Item fr of crud already holds this; nothing changed (version 3).\n');
+    const cleared = await run(['datasets', 'update-item', 'crud', 'fr', '--expected', 'null', '--json']);
+    expect(JSON.parse(cleared.stdout)).toMatchObject({ version: 4, item: { expected_output: null } });
+
+    const deleted = await run(['datasets', 'delete-item', 'crud', 'fr']);
+    expect(deleted.code).toBe(0);
+    expect(deleted.stdout).toBe(
+      'Deleted item fr from crud; crud is at version 5 (version 4 still holds it).\n',
+    );
+    const gone = await run(['datasets', 'show-item', 'crud', 'fr']);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain("error [dataset_item_not_found]: Dataset 'crud' has no item 'fr'.");
+    const atOne = JSON.parse(
+      (await run(['datasets', 'show-item', 'crud', 'fr', '--version', '1', '--json'])).stdout,
+    );
+    expect(atOne).toMatchObject({ expected_output: 'Paris', version: 1 });
+    expect((await run(['datasets', 'show', 'crud', '--json'])).stdout).toContain('"item_count":1');
+  });
+
+  it('refuses bad item flags with exit 2 and unknown items or datasets with exit 1', async () => {
+    const noInput = await run(['datasets', 'add-item', 'crud', '--expected', 'x']);
+    expect(noInput.code).toBe(2);
+    expect(noInput.stderr).toContain('--input is required: the item’s variables as a JSON object');
+    expect(noInput.stderr).toContain("Run 'flywheel datasets add-item --help'");
+    const notJson = await run(['datasets', 'add-item', 'crud', '--input', '{country: France}']);
+    expect(notJson.code).toBe(2);
+    expect(notJson.stderr).toContain('--input is not valid JSON');
+    const badId = await run(['datasets', 'add-item', 'crud', '--id', 'a b', '--input', '{}']);
+    expect(badId.code).toBe(2);
+    expect(badId.stderr).toContain("'a b' is not an item id: ids may use letters, digits and . _ : -");
+    const nothing = await run(['datasets', 'update-item', 'crud', 'x']);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain('Say what to change: --input <json>');
+    expect((await run(['datasets', 'show-item', 'crud', 'x', '--version', 'latest'])).code).toBe(2);
+    expect((await run(['datasets', 'show-item', 'crud'])).stderr).toContain('Missing <item-id>.');
+
+    expect((await run(['datasets', 'add-item', 'crud', '--id', 'dup', '--input', '{"a":1}'])).code).toBe(0);
+    const duplicate = await run(['datasets', 'add-item', 'crud', '--id', 'dup', '--input', '{"a":2}']);
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toContain(
+      "error [conflict]: Dataset 'crud' already has an item 'dup'. Change it with: flywheel datasets update-item crud dup",
+    );
+    expect(JSON.parse((await run(['datasets', 'show-item', 'crud', 'dup', '--json'])).stdout).input).toEqual({
+      a: 1,
+    });
+
+    for (const argv of [
+      ['datasets', 'update-item', 'crud', 'nope', '--expected', 'x'],
+      ['datasets', 'delete-item', 'crud', 'nope'],
+    ]) {
+      const result = await run(argv);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("error [dataset_item_not_found]: Dataset 'crud' has no item 'nope'.");
+    }
+    const noDataset = await run(['datasets', 'add-item', 'no-such-set', '--input', '{}']);
+    expect(noDataset.code).toBe(1);
+    expect(noDataset.stderr).toContain('error [dataset_not_found]');
+  });
+
+  it('documents each item command with worked examples', async () => {
+    const help = await run(['datasets', 'update-item', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: flywheel datasets update-item <name> <item-id>');
+    expect(help.stdout).toContain('$ flywheel datasets update-item qa fr --expected null');
+    const group = await run(['datasets', '--help']);
+    expect(group.stdout).toMatch(/flywheel datasets show-item +Show one item/);
+  });
+});
+
 describe('flywheel datasets import against a small body limit', () => {
   let small: RunningFlywheel;
   beforeAll(async () => {

@@ -164,6 +164,68 @@ export const datasetsCreateCommand: CommandDefinition = {
   },
 };
 
+export const datasetsUpdateCommand: CommandDefinition = {
+  path: ['datasets', 'update'],
+  summary: 'Change a dataset’s description and/or metadata (its items and version stay).',
+  usage: 'datasets update <name> [--description <text>] [--metadata <json>] [options]',
+  description:
+    "Each flag given replaces that field; what you leave out is kept. --description '' removes the description; --metadata replaces the whole object ('{}' empties it).",
+  options: {
+    description: {
+      type: 'string',
+      valueName: 'text',
+      description: "The new description ('' to remove it).",
+    },
+    metadata: {
+      type: 'string',
+      valueName: 'json',
+      description: 'A JSON object that replaces the dataset’s metadata.',
+    },
+    ...jsonOption,
+    ...remoteOptions,
+  },
+  positionals: { names: ['name'], min: 1 },
+  examples: [
+    [
+      'flywheel datasets update support/golden --description "hand-checked, 2025 tickets"',
+      'A new description.',
+    ],
+    ['flywheel datasets update qa --metadata \'{"owner":"kim"}\'', 'Replace the metadata.'],
+    ["flywheel datasets update qa --description ''", 'Remove the description.'],
+  ],
+  async run(input, io) {
+    const name = input.positionals[0]!;
+    // An empty --description is how to remove it, so it is read raw rather than through stringFlag.
+    const description =
+      typeof input.flags.description === 'string' ? (stringFlag(input, 'description') ?? null) : undefined;
+    const metadataFlag = stringFlag(input, 'metadata');
+    const metadata = metadataFlag === undefined ? undefined : parseJsonObject(metadataFlag, '--metadata');
+    if (description === undefined && metadata === undefined)
+      throw new FlywheelError(
+        'invalid_argument',
+        "Say what to change: --description <text> ('' removes it), --metadata <json>, or both.",
+      );
+    return withRemote(input, io, async (client) => {
+      const dataset = await client.datasets.update(name, {
+        ...(description === undefined ? {} : { description }),
+        ...(metadata === undefined ? {} : { metadata }),
+      });
+      const changed = [
+        description === undefined ? [] : ['description'],
+        metadata === undefined ? [] : ['metadata'],
+      ]
+        .flat()
+        .join(' and ');
+      io.stdout(
+        input.flags.json
+          ? `${JSON.stringify(dataset)}\n`
+          : `Updated the ${changed} of ${dataset.name}; its items are unchanged (version ${dataset.version}, ${dataset.item_count} items).\n`,
+      );
+      return 0;
+    });
+  },
+};
+
 export const datasetsDeleteCommand: CommandDefinition = {
   path: ['datasets', 'delete'],
   summary: 'Delete a dataset with all its items and versions.',
@@ -269,7 +331,8 @@ function parseVersionOrZero(raw: string): number {
   return raw === '0' ? 0 : parseVersion(raw, '--version');
 }
 
-function parseJsonObject(raw: string, flag: string): Record<string, unknown> {
+/** A flag that holds a JSON object; what is wrong with it is an `invalid_argument` (exit 2). */
+export function parseJsonObject(raw: string, flag: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(raw);
