@@ -186,7 +186,7 @@ export { FlywheelError } from './errors/flywheel-error.js';
 export type { UpstreamErrorOptions, UpstreamPhase } from './errors/upstream-error.js';
 export { UpstreamError } from './errors/upstream-error.js';
 export type { CsvRecord } from './formats/csv.js';
-export { CsvSyntaxError, parseCsv } from './formats/csv.js';
+export { CsvSyntaxError, csvRecords, parseCsv } from './formats/csv.js';
 export type {
   ChatCall,
   ChatResult,

@@ -72,12 +72,7 @@ export async function runEvalSession(
     options.suitePath,
     {
       getPrompt: (name, ref) => client.prompts.get(name, ref),
-      async datasetItems(name, version) {
-        const exported = await client.datasets.export(name, version === undefined ? {} : { version });
-        const items: Array<{ id: string; input: Record<string, unknown>; expected_output: unknown }> = [];
-        for await (const item of exported.items) items.push(item);
-        return { version: exported.version, items };
-      },
+      datasetItems: (name, version) => client.datasets.export(name, version === undefined ? {} : { version }),
     },
     assertionRegistry,
   ).catch((error: unknown) => {

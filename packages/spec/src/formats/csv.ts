@@ -25,8 +25,15 @@ export class CsvSyntaxError extends Error {
  * parseCsv('q,a\r\n"Hi, you","He said ""no"""\r\n'); // [{ line: 1, fields: ['q', 'a'] }, { line: 2, fields: ['Hi, you', 'He said "no"'] }]
  */
 export function parseCsv(text: string): CsvRecord[] {
+  return Array.from(csvRecords(text));
+}
+
+/**
+ * {@link parseCsv} one record at a time, so a large file's records need not all be held at once.
+ * A syntax error is thrown when the parse reaches it.
+ */
+export function* csvRecords(text: string): Generator<CsvRecord> {
   const input = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  const records: CsvRecord[] = [];
   let fields: string[] = [];
   let field = '';
   let line = 1;
@@ -34,13 +41,6 @@ export function parseCsv(text: string): CsvRecord[] {
   let index = 0;
   // Whether the current record has seen anything (a blank line is no record).
   let started = false;
-
-  const endRecord = () => {
-    if (started) records.push({ line: recordLine, fields: [...fields, field] });
-    fields = [];
-    field = '';
-    started = false;
-  };
 
   while (index < input.length) {
     const char = input[index]!;
@@ -100,7 +100,10 @@ export function parseCsv(text: string): CsvRecord[] {
     }
     if (char === '\n' || char === '\r') {
       index += char === '\r' && input[index + 1] === '\n' ? 2 : 1;
-      endRecord();
+      if (started) yield { line: recordLine, fields: [...fields, field] };
+      fields = [];
+      field = '';
+      started = false;
       line += 1;
       continue;
     }
@@ -108,6 +111,5 @@ export function parseCsv(text: string): CsvRecord[] {
     field += char;
     index += 1;
   }
-  endRecord();
-  return records;
+  if (started) yield { line: recordLine, fields: [...fields, field] };
 }
