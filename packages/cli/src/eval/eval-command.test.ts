@@ -274,6 +274,92 @@ ${countries.map((country, index) => `  - vars: { country: ${country}, n: ${index
     }
   }, 60_000);
 
+  it('resolves registry prompts and dataset cases, and fails exactly the cases a careful reader expects', async () => {
+    const server = await startFlywheel(
+      loadSettings({
+        flags: {
+          host: '127.0.0.1',
+          port: '0',
+          'data-dir': join(dir, 'mixed-data'),
+          config: join(dir, 'flywheel.config.yaml'),
+        },
+        env: { FLYWHEEL_LOG_LEVEL: 'silent', FLYWHEEL_BOOTSTRAP_KEY: bootstrapKey },
+        cwd: dir,
+      }),
+      { print: () => {} },
+    );
+    const api = async (method: string, path: string, body: unknown) => {
+      const response = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${bootstrapKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(response.status, await response.clone().text()).toBeLessThan(300);
+    };
+    try {
+      await api('POST', '/api/prompts', {
+        name: 'geo/capital',
+        type: 'text',
+        template: 'What is the capital of {{country}}?',
+        labels: ['production'],
+      });
+      await api('POST', '/api/datasets', { name: 'capitals' });
+      await api('POST', '/api/datasets/capitals/items', {
+        items: [
+          { id: 'fr', input: { country: 'France' }, expected_output: 'Paris' },
+          { id: 'es', input: { country: 'Spain' }, expected_output: 'Madrid' },
+          { id: 'jp', input: { country: 'Japan' }, expected_output: 'Tokyo' },
+        ],
+      });
+      const suite = join(dir, 'mixed.yaml');
+      // On the `new` model Spain and Japan come back wrong; every other check is written so that
+      // a reader can tell its outcome from the answer alone.
+      writeFileSync(
+        suite,
+        `prompts: [prompt:geo/capital@production]
+providers: [flywheel:new]
+defaultTest:
+  assert:
+    - { type: icontains, value: "{{expected}}" }
+    - { type: not-is-json }
+    - { type: regex, value: "^(The capital|Probably)" }
+tests:
+  - dataset:capitals
+  - vars: { country: Italy, expected: Rome }
+    assert:
+      - { type: starts-with, value: "The capital of Italy" }
+      - { type: levenshtein, value: "The capital of Italy is Rome.", threshold: 0 }
+  - vars: { country: Italy, expected: Rome, n: 2 }
+    assert: [{ type: json-schema, value: { type: object } }]
+`,
+      );
+      const remote = ['--server', server.url, '--api-key', bootstrapKey, '--no-cache'];
+      const out = join(dir, 'mixed.jsonl');
+      const result = await cli(['eval', suite, ...remote, '-o', out, '--min-pass-rate', '0.5']);
+      expect(result.stderr).not.toMatch(/^error/m);
+      const statuses = Object.fromEntries(
+        readFileSync(out, 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line))
+          .map((row) => [`${row.vars.country}${row.vars.n ?? ''}`, row.status]),
+      );
+      expect(statuses).toEqual({
+        France: 'passed',
+        Spain: 'failed',
+        Japan: 'failed',
+        Italy: 'passed',
+        Italy2: 'failed',
+      });
+      expect(result.stdout).toMatch(/5 results in [\d.]+ s; pass rate 40\.0%/);
+      expect(result.stdout).toContain('geo/capital@1');
+      expect(result.stdout).toContain('is below --min-pass-rate 0.5');
+      expect(result.code).toBe(1);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
   it('stops cleanly on Ctrl-C, keeps what finished, and records the run as cancelled', async () => {
     const many = join(dir, 'many.yaml');
     writeFileSync(
@@ -324,6 +410,15 @@ tests:
     expect(alias.code).toBe(2);
     expect(alias.stderr).toContain('flywheel:missing: not a model of this gateway');
 
+    const unknownBaseline = await cli([
+      'eval',
+      join(dir, 'suite.yaml'),
+      ...local(),
+      '--baseline',
+      'exp_nothere',
+    ]);
+    expect(unknownBaseline.code).toBe(2);
+    expect(unknownBaseline.stderr).toContain('--baseline exp_nothere: no such experiment');
     expect((await cli(['eval', join(dir, 'suite.yaml'), '--fail-on', 'regression'])).code).toBe(2);
     expect((await cli(['eval', join(dir, 'suite.yaml'), '-o', 'out.txt'])).code).toBe(2);
     expect((await cli(['eval', join(dir, 'nope.yaml'), ...local()])).code).toBe(2);

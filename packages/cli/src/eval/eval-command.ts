@@ -1,4 +1,5 @@
 import { basename, extname } from 'node:path';
+import { createFlywheelClient } from '@flywheel/sdk';
 import { FlywheelError } from '@flywheel/spec';
 import type { CommandDefinition, CommandInput } from '../command.js';
 import { remoteOptions, withRemote } from '../commands/remote-options.js';
@@ -103,6 +104,9 @@ export const evalCommand: CommandDefinition = {
     });
     const connection = await connectEval(input, io);
     try {
+      if (options.baseline !== undefined && options.baseline !== 'latest') {
+        await checkBaselineExists(connection, options.baseline);
+      }
       const outcome = await runEvalSession(connection, {
         suitePath: suitePath!,
         name: options.name,
@@ -162,6 +166,32 @@ export const evalCommand: CommandDefinition = {
     }
   },
 };
+
+/**
+ * A baseline that does not exist is a mistake on the command line (exit 2), found before the run
+ * rather than after it, where it would look like a failed gate.
+ */
+async function checkBaselineExists(
+  connection: { baseUrl: string; apiKey: string },
+  baseline: string,
+): Promise<void> {
+  const client = createFlywheelClient({ baseUrl: connection.baseUrl, apiKey: connection.apiKey });
+  try {
+    await client.experiments.get(baseline);
+  } catch (error) {
+    if (
+      FlywheelError.is(error) &&
+      (error.code === 'experiment_not_found' || error.code === 'validation_failed')
+    ) {
+      throw new FlywheelError(
+        'invalid_argument',
+        `--baseline ${baseline}: no such experiment in this project. Pass an experiment id from \`flywheel eval\` output or the Experiments page, or --baseline latest.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
 
 export const evalCompareCommand: CommandDefinition = {
   path: ['eval', 'compare'],

@@ -100,6 +100,20 @@ const cases: Record<string, TypeCases> = {
       message: /"format" is not supported/,
     },
   },
+  'json-schema': {
+    pass: {
+      config: { type: 'json-schema', value: { type: 'object', required: ['queue'] } },
+      context: on('{"queue": "billing"}'),
+    },
+    fail: {
+      config: { type: 'json-schema', value: '{"type": "object", "required": ["queue"]}' },
+      context: on('{"team": "billing"}'),
+    },
+    bad: {
+      config: { type: 'json-schema' },
+      message: /value must be the JSON Schema the output has to match/,
+    },
+  },
   'contains-json': {
     pass: { config: { type: 'contains-json' }, context: on('Sure: {"a": [1, 2]} done') },
     fail: { config: { type: 'contains-json' }, context: on('Sure: {a: 1} done') },

@@ -96,3 +96,23 @@ export const containsJsonAssertion: AssertionDefinition = {
     );
   },
 };
+
+/**
+ * `json-schema`: `is-json` with the schema required: the whole output parses as JSON and matches
+ * the JSON Schema in `value`. For suites that name the check by what it checks.
+ */
+export const jsonSchemaAssertion: AssertionDefinition = {
+  type: 'json-schema',
+  validate: (config) => {
+    const { value } = config;
+    if (value === undefined || value === null || value === '') {
+      return 'value must be the JSON Schema the output has to match (an object, or its JSON text); use is-json to check only that the output is JSON';
+    }
+    return validateSchemaValue(config);
+  },
+  evaluate: (config, context) => {
+    const problem = jsonSchemaAssertion.validate(config);
+    if (problem !== undefined) return errored('assertion_config_invalid', problem);
+    return isJsonAssertion.evaluate(config, context);
+  },
+};

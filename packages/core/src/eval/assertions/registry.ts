@@ -3,7 +3,7 @@ import type { AssertionConfig, AssertionContext, AssertionDefinition, AssertionR
 import { describeKind, errored } from './assertion-value.js';
 import { equalsAssertion } from './equals-assertion.js';
 import { javascriptAssertion } from './javascript-assertion.js';
-import { containsJsonAssertion, isJsonAssertion } from './json-assertions.js';
+import { containsJsonAssertion, isJsonAssertion, jsonSchemaAssertion } from './json-assertions.js';
 import { factualityAssertion, llmRubricAssertion } from './model-graded-assertions.js';
 import { costAssertion, latencyAssertion } from './performance-assertions.js';
 import { regexAssertion } from './regex-assertion.js';
@@ -35,6 +35,7 @@ const definitions: readonly AssertionDefinition[] = [
   regexAssertion,
   isJsonAssertion,
   containsJsonAssertion,
+  jsonSchemaAssertion,
   levenshteinAssertion,
   rougeNAssertion,
   latencyAssertion,
