@@ -73,8 +73,9 @@ function sendFile(request: FastifyRequest, reply: FastifyReply, file: WebUiFile)
     .header('etag', file.etag)
     .header('vary', 'accept-encoding');
   if (matchesEtag(request.headers['if-none-match'], file.etag)) return reply.status(304).send();
-  if (file.gzipped && acceptsGzip(request.headers['accept-encoding'])) {
-    return reply.header('content-encoding', 'gzip').send(file.gzipped);
+  const gzipped = acceptsGzip(request.headers['accept-encoding']) ? file.gzipped() : undefined;
+  if (gzipped) {
+    return reply.header('content-encoding', 'gzip').send(gzipped);
   }
   return reply.send(file.body);
 }
