@@ -145,6 +145,22 @@ async function cli(argv: string[], options: { interruptAfterProgress?: number } 
   return { code, stdout, stderr };
 }
 
+/** A Flywheel server of its own on a free port, as a team would run one. */
+const startServer = (dataDir: string) =>
+  startFlywheel(
+    loadSettings({
+      flags: {
+        host: '127.0.0.1',
+        port: '0',
+        'data-dir': join(dir, dataDir),
+        config: join(dir, 'flywheel.config.yaml'),
+      },
+      env: { FLYWHEEL_LOG_LEVEL: 'silent', FLYWHEEL_BOOTSTRAP_KEY: bootstrapKey },
+      cwd: dir,
+    }),
+    { print: () => {} },
+  );
+
 const local = () => ['--data-dir', join(dir, 'data'), '--config', join(dir, 'flywheel.config.yaml')];
 
 describe('flywheel eval', () => {
@@ -221,19 +237,7 @@ ${countries.map((country, index) => `  - vars: { country: ${country}, n: ${index
   }, 60_000);
 
   it('runs through a team server with --server, stores the run there, and compares runs with eval compare', async () => {
-    const server = await startFlywheel(
-      loadSettings({
-        flags: {
-          host: '127.0.0.1',
-          port: '0',
-          'data-dir': join(dir, 'server-data'),
-          config: join(dir, 'flywheel.config.yaml'),
-        },
-        env: { FLYWHEEL_LOG_LEVEL: 'silent', FLYWHEEL_BOOTSTRAP_KEY: bootstrapKey },
-        cwd: dir,
-      }),
-      { print: () => {} },
-    );
+    const server = await startServer('server-data');
     try {
       const remote = ['--server', server.url, '--api-key', bootstrapKey, '--no-cache'];
       const first = await cli(['eval', join(dir, 'suite.yaml'), ...remote, '--name', 'team']);
@@ -275,19 +279,7 @@ ${countries.map((country, index) => `  - vars: { country: ${country}, n: ${index
   }, 60_000);
 
   it('resolves registry prompts and dataset cases, and fails exactly the cases a careful reader expects', async () => {
-    const server = await startFlywheel(
-      loadSettings({
-        flags: {
-          host: '127.0.0.1',
-          port: '0',
-          'data-dir': join(dir, 'mixed-data'),
-          config: join(dir, 'flywheel.config.yaml'),
-        },
-        env: { FLYWHEEL_LOG_LEVEL: 'silent', FLYWHEEL_BOOTSTRAP_KEY: bootstrapKey },
-        cwd: dir,
-      }),
-      { print: () => {} },
-    );
+    const server = await startServer('mixed-data');
     const api = async (method: string, path: string, body: unknown) => {
       const response = await fetch(`${server.url}${path}`, {
         method,
