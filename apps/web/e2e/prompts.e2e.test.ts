@@ -146,8 +146,10 @@ describe('the Prompts page in Chromium, end to end', () => {
 
       // The playground renders with the variables and runs production (v2) through the gateway.
       await page.getByRole('link', { name: 'Playground' }).click();
-      await page.getByLabel('Version').waitFor();
-      expect(await page.getByLabel('Version').inputValue()).toBe('2');
+      // The history view has Version fields too: the playground's is the one in its form.
+      const playgroundVersion = page.getByRole('form', { name: 'Run the prompt' }).getByLabel('Version');
+      await playgroundVersion.waitFor();
+      expect(await playgroundVersion.inputValue()).toBe('2');
       await page.getByLabel('ticket', { exact: true }).fill('I was charged twice');
       await page.getByLabel('customer', { exact: true }).fill('Ada <b>Lovelace</b>');
       const preview = page.getByRole('region', { name: 'Rendered prompt' });

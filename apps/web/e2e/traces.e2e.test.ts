@@ -187,10 +187,12 @@ describe('the Traces page in Chromium, end to end', () => {
       await empty.getByRole('button', { name: 'Clear filters' }).click();
       await page.waitForURL((url) => !url.searchParams.has('q'));
 
-      // Cursor paging: twelve batch traces, ten per page.
+      // Cursor paging: twelve batch traces, ten per page, typed right after the clearing above.
       await page.getByLabel('Tags').fill('paged');
       await applyFilters(page);
       await page.waitForURL((url) => url.searchParams.get('tags') === 'paged');
+      // The page size is written onto the URL the page shows: wait for it to show this one's list.
+      await waitForRowCount(page, pagedTraceCount);
       await page.getByLabel('Per page').selectOption('10');
       await page.waitForURL((url) => url.searchParams.get('limit') === '10');
       const firstPage = await waitForRowCount(page, 10);

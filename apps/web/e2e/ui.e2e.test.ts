@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCost, formatCount, formatDuration, formatRatio } from '../src/format/format-number.js';
 import { launchChromium, openPage, screenshotPath, signIn, skipReason } from './browser.js';
@@ -74,13 +74,13 @@ describe('the web UI in Chromium, end to end', () => {
 
       // Five charts, drawn; the tooltip is text built as DOM nodes (a CSP violation would be a console error).
       for (const chart of ['requests', 'tokens', 'cost', 'latency', 'error-rate']) {
-        await page.locator(`[data-chart="${chart}"] canvas`).first().waitFor();
+        await page
+          .locator(`[data-chart="${chart}"] .chart[data-chart-state="finished"] canvas`)
+          .first()
+          .waitFor();
       }
-      const requestsChart = page.locator('[data-chart="requests"] .chart');
-      const box = (await requestsChart.boundingBox())!;
-      await page.mouse.move(box.x + box.width - 24, box.y + box.height / 2);
-      const tooltip = page.locator('.chart-tooltip').first();
-      await tooltip.waitFor();
+      const tooltip = page.locator('[data-chart="requests"] .chart-tooltip');
+      await pointAtChartUntil(page, 'requests', tooltip);
       expect(await tooltip.textContent()).toContain('Succeeded');
 
       // By model and by prompt version; a model name made of markup stays text.
@@ -189,3 +189,24 @@ describe('the web UI in Chromium, end to end', () => {
     }
   }, 120_000);
 });
+
+/**
+ * Points at the right of a chart, nudging the pointer a few pixels each time, until `shown` is
+ * visible (at most 15 s). A busy machine can redraw or move the chart under a pointer that already
+ * arrived (data or layout landing late), and ECharts shows a tooltip on the next move, not on a redraw.
+ */
+async function pointAtChartUntil(page: Page, chart: string, shown: Locator): Promise<void> {
+  const area = page.locator(`[data-chart="${chart}"] .chart`);
+  const deadline = Date.now() + 15_000;
+  for (let attempt = 0; ; attempt++) {
+    await area.and(page.locator('[data-chart-state="finished"]')).waitFor();
+    const box = await area.boundingBox();
+    if (box) await page.mouse.move(box.x + box.width - 24 - (attempt % 4) * 3, box.y + box.height / 2);
+    try {
+      await shown.waitFor({ timeout: 500 });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
+}

@@ -12,7 +12,12 @@ const environment: ApiEnvironment = { baseUrl: window.location.origin, storage: 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <ApiProvider environment={environment}>
-      <BrowserRouter>
+      {/* The URL holds each page's state (filters, range, page), and the browser's URL changes as
+          soon as a link or a control sets it. Rendering that change in a transition, React Router's
+          default, leaves a moment where the page still shows the old URL and its controls act on it:
+          typing or a click then is lost or undoes the change. Urgent updates close that gap; a page
+          whose code is still loading shows its loading state instead of the previous page. */}
+      <BrowserRouter useTransitions={false}>
         <AppRoutes />
       </BrowserRouter>
     </ApiProvider>

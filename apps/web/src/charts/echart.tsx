@@ -23,6 +23,10 @@ const chartParts = [LineChart, BarChart, GridComponent, TooltipComponent, Legend
  * An ECharts chart that follows its container's size. The canvas is an image to assistive
  * technology, so `label` should say what it shows; keep the figures in a table or tiles too.
  *
+ * The container carries `data-chart-state`: `drawing` from a new option or size until ECharts
+ * reports the drawing `finished`, then `finished`. Browser tests wait for it before pointing at the
+ * chart, since a pointer over a chart still being drawn shows no tooltip.
+ *
  * @example
  * <EChart option={option} label="Requests per hour, last 24 hours" />
  */
@@ -36,7 +40,16 @@ export function EChart({ option, label }: { option: ChartOption; label: string }
     use(chartParts);
     const instance = init(element, undefined, { renderer: 'canvas' });
     chart.current = instance;
-    const observer = new ResizeObserver(() => instance.resize());
+    instance.on('finished', () => {
+      element.dataset.chartState = 'finished';
+    });
+    const observer = new ResizeObserver(() => {
+      // The observer also reports the size the chart was made at: nothing to redraw then.
+      if (element.clientWidth === instance.getWidth() && element.clientHeight === instance.getHeight())
+        return;
+      element.dataset.chartState = 'drawing';
+      instance.resize();
+    });
     observer.observe(element);
     return () => {
       observer.disconnect();
@@ -46,7 +59,9 @@ export function EChart({ option, label }: { option: ChartOption; label: string }
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption(option, { notMerge: true });
+    if (!chart.current || !container.current) return;
+    container.current.dataset.chartState = 'drawing';
+    chart.current.setOption(option, { notMerge: true });
   }, [option]);
 
   return <div ref={container} className="chart" role="img" aria-label={label} />;

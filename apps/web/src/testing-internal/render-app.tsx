@@ -11,7 +11,10 @@ export function LocationProbe() {
   return <div data-testid="location">{`${location.pathname}${location.search}`}</div>;
 }
 
-/** Renders `children` (default: the whole UI) at `path` over a fake fetch, with session storage in memory. */
+/**
+ * Renders `children` (default: the whole UI) at `path` over a fake fetch, with session storage in
+ * memory, routing like `main.tsx` does (URL changes rendered as urgent updates, not transitions).
+ */
 export function renderApp({
   path = '/',
   fetch,
@@ -26,7 +29,7 @@ export function renderApp({
   const environment: ApiEnvironment = { baseUrl: 'http://flywheel.test', storage, fetch };
   const result = render(
     <ApiProvider environment={environment}>
-      <MemoryRouter initialEntries={[path]}>
+      <MemoryRouter initialEntries={[path]} useTransitions={false}>
         {children}
         <LocationProbe />
       </MemoryRouter>

@@ -1,5 +1,11 @@
 import { type FormEvent, useId, useState } from 'react';
 import {
+  applyTraceFilterDraft,
+  editTraceFilterDraft,
+  startTraceFilterDraft,
+  syncTraceFilterDraft,
+} from './trace-filter-draft.js';
+import {
   checkTraceFilters,
   countTraceFilters,
   emptyTraceFilters,
@@ -32,8 +38,9 @@ const rangeFields: FieldSpec[] = [
 
 /**
  * The trace list's filters. Typing changes nothing until the form is applied (Enter or the
- * button), so the URL and the list change once per search. Controlled by `value` (the URL's
- * filters): give it a `key` that changes with them, so going back in history refills the form.
+ * button), so the URL and the list change once per search. Follows `value` (the URL's filters)
+ * without remounting: when the URL changes (going back in history, Clear filters elsewhere on the
+ * page) the fields follow it, except ones typed and not applied yet, and the focus stays put.
  */
 export function TraceFilterForm({
   value,
@@ -43,20 +50,30 @@ export function TraceFilterForm({
   onApply: (filters: TraceFilters) => void;
 }) {
   const id = useId();
-  const [draft, setDraft] = useState(value);
+  const [draft, setDraft] = useState(() => startTraceFilterDraft(value));
   const [problems, setProblems] = useState<Partial<Record<TraceFilterName, string>>>({});
   const applied = countTraceFilters(value);
 
+  // Follows the URL during render rather than in an effect, so no frame shows the old filters.
+  const synced = syncTraceFilterDraft(draft, value);
+  if (synced !== draft) {
+    setDraft((previous) => syncTraceFilterDraft(previous, value));
+    setProblems((previous) => keepProblemsOf(previous, draft.edited));
+  }
+  const fields = synced.fields;
+
   const set = (name: TraceFilterName, next: string) =>
-    setDraft((previous) => ({ ...previous, [name]: next }));
+    setDraft((previous) => editTraceFilterDraft(previous, name, next));
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const found = checkTraceFilters(draft);
+    const found = checkTraceFilters(fields);
     setProblems(found);
-    if (Object.keys(found).length === 0) onApply(draft);
+    if (Object.keys(found).length > 0) return;
+    setDraft((previous) => applyTraceFilterDraft(previous, fields));
+    onApply(fields);
   };
   const clear = () => {
-    setDraft(emptyTraceFilters);
+    setDraft((previous) => applyTraceFilterDraft(previous, emptyTraceFilters));
     setProblems({});
     onApply(emptyTraceFilters);
   };
@@ -78,7 +95,7 @@ export function TraceFilterForm({
           autoComplete="off"
           spellCheck={false}
           placeholder={spec.placeholder}
-          value={draft[spec.name]}
+          value={fields[spec.name]}
           onChange={(event) => set(spec.name, event.target.value)}
           aria-invalid={problem !== undefined}
           aria-describedby={problem ? `${inputId}-problem` : undefined}
@@ -102,7 +119,7 @@ export function TraceFilterForm({
             className="input"
             type="search"
             placeholder="Words in an input or output"
-            value={draft.q}
+            value={fields.q}
             onChange={(event) => set('q', event.target.value)}
           />
         </label>
@@ -111,7 +128,7 @@ export function TraceFilterForm({
           <select
             id={`${id}-status`}
             className="select"
-            value={draft.status}
+            value={fields.status}
             onChange={(event) => set('status', event.target.value)}
           >
             <option value="">Any</option>
@@ -141,4 +158,12 @@ export function TraceFilterForm({
       </div>
     </form>
   );
+}
+
+/** The problems of the fields still as typed; the others now show the URL's value. */
+function keepProblemsOf(
+  problems: Partial<Record<TraceFilterName, string>>,
+  edited: ReadonlySet<TraceFilterName>,
+): Partial<Record<TraceFilterName, string>> {
+  return Object.fromEntries(Object.entries(problems).filter(([name]) => edited.has(name as TraceFilterName)));
 }

@@ -22,7 +22,6 @@ import {
   readPageSize,
   readTraceFilters,
   toTraceListQuery,
-  traceFilterNames,
   writeCursors,
   writeTraceFilters,
 } from './trace-filters.js';
@@ -52,7 +51,6 @@ export function TraceList() {
     placeholderData: keepPreviousData,
   });
 
-  const filterKey = traceFilterNames.map((name) => params.get(name) ?? '').join('\u0000');
   const linkState: TraceLinkState = { listSearch: location.search };
   const pageNumber = cursors.length + 1;
   const filtered = countTraceFilters(filters) > 0;
@@ -128,7 +126,6 @@ export function TraceList() {
         }
       />
       <TraceFilterForm
-        key={filterKey}
         value={filters}
         onApply={(next) => setParams((previous) => writeTraceFilters(previous, next))}
       />
