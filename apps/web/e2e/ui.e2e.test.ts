@@ -96,8 +96,22 @@ describe('the web UI in Chromium, end to end', () => {
       // A model without a price shows no cost rather than a zero.
       const unpriced = byModel.getByRole('row').filter({ hasText: 'small-model' });
       expect(await unpriced.getByRole('cell').nth(5).textContent()).toBe('—');
+      // Series per model over time (one metrics query per busy model), then per prompt version;
+      // the choice is kept in the URL, and the tooltip names each series as text.
+      await page.getByRole('region', { name: 'Over time, by model' }).waitFor();
+      const splitTooltip = page.locator('[data-chart="split-requests"] .chart-tooltip');
+      await pointAtChartUntil(page, 'split-requests', splitTooltip);
+      expect(await splitTooltip.textContent()).toContain('gpt-4o-mini');
+      expect(await splitTooltip.textContent()).toContain('small-model');
+      await page.getByRole('button', { name: 'By prompt version' }).click();
+      await page.waitForURL((url) => url.searchParams.get('split') === 'prompt_version');
+      await page.getByRole('region', { name: 'Over time, by prompt version' }).waitFor();
+      await pointAtChartUntil(page, 'split-requests', splitTooltip.getByText('support/triage@1'));
+      await page.getByRole('button', { name: 'By model' }).click();
+      await page.waitForURL((url) => !url.searchParams.has('split'));
       await page.mouse.move(0, 0);
       await tooltip.waitFor({ state: 'hidden' });
+      await splitTooltip.waitFor({ state: 'hidden' });
       await page.screenshot({ path: screenshotPath('dashboard-1280'), fullPage: true });
 
       // Another range: the URL follows, the figures stay (everything seeded is recent).
@@ -200,6 +214,7 @@ async function pointAtChartUntil(page: Page, chart: string, shown: Locator): Pro
   const deadline = Date.now() + 15_000;
   for (let attempt = 0; ; attempt++) {
     await area.and(page.locator('[data-chart-state="finished"]')).waitFor();
+    await area.scrollIntoViewIfNeeded();
     const box = await area.boundingBox();
     if (box) await page.mouse.move(box.x + box.width - 24 - (attempt % 4) * 3, box.y + box.height / 2);
     try {

@@ -11,6 +11,7 @@ import { useTimeRange } from '../time/use-time-range.js';
 import { KpiTiles } from './kpi-tiles.js';
 import { MetricsCharts } from './metrics-charts.js';
 import { MetricsGroupTable } from './metrics-group-table.js';
+import { MetricsSplitCharts } from './metrics-split-charts.js';
 
 /**
  * The Dashboard: requests, tokens, cost, latency and errors of the project's generations (gateway
@@ -83,6 +84,7 @@ export function DashboardPage() {
           <>
             <KpiTiles total={overTime.data.total} />
             <MetricsCharts body={overTime.data} range={time.range} />
+            <MetricsSplitCharts range={time.range} byModel={byModel} byPrompt={byPrompt} />
             <MetricsGroupTable title="By model" keyHeader="Model" noKey="(no model)" query={byModel} />
             <MetricsGroupTable
               title="By prompt version"

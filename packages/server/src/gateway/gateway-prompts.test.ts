@@ -150,6 +150,19 @@ describe('chat completions by prompt reference', () => {
       expect.objectContaining({ key: 'metered@1', requests: 2 }),
       expect.objectContaining({ key: 'metered@2', requests: 1 }),
     ]);
+
+    // One version over time: the Dashboard's series per prompt version.
+    const overTime = await fetch(
+      `${t.url}/api/metrics?group_by=time&bucket=day&prompt_version=metered%401&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+      { headers: { authorization: `Bearer ${t.key}` } },
+    );
+    expect(overTime.status).toBe(200);
+    const series = (await overTime.json()) as {
+      data: Array<{ requests: number }>;
+      total: { requests: number };
+    };
+    expect(series.total.requests).toBe(2);
+    expect(series.data.reduce((sum, row) => sum + row.requests, 0)).toBe(2);
   });
 
   it('answers in the OpenAI error shape, without calling the model, when the prompt cannot be used', async () => {

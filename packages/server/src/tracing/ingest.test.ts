@@ -403,6 +403,14 @@ describe('GET /api/traces, /api/traces/:id, /api/metrics and POST /api/scores', 
       }),
     ]);
     expect(body.total.latency_ms.p50).toBeGreaterThanOrEqual(1000);
+    const range = 'from=2026-11-19T00:00:00Z&to=2026-11-19T23:59:59Z&group_by=time&bucket=hour';
+    const ofModel = await (await send('GET', `/api/metrics?${range}&model=metrics-model-x`)).json();
+    expect(ofModel.data).toEqual([
+      expect.objectContaining({ key: '2026-11-19T08:00:00.000Z', requests: 1, input_tokens: 1000 }),
+    ]);
+    const ofOther = await (await send('GET', `/api/metrics?${range}&model=another-model`)).json();
+    expect(ofOther.total.requests).toBe(0);
+    expect((await send('GET', `/api/metrics?${range}&model=`)).status).toBe(400);
     const bad = await send('GET', '/api/metrics?from=2026-11-20T00:00:00Z&to=2026-11-19T00:00:00Z');
     expect(bad.status).toBe(400);
   });

@@ -71,7 +71,13 @@ export function registerTraceRoutes(app: FastifyInstance, deps: AppDeps, tracing
     if (from >= to)
       throw new FlywheelError('validation_failed', 'Invalid request query: from must be before to.');
     // Rollups are per minute: a range starting mid-minute includes that whole minute.
-    const cells = await traces.listRollups(request.auth.projectId, `${from.slice(0, 16)}:00.000Z`, to);
+    const cells = (
+      await traces.listRollups(request.auth.projectId, `${from.slice(0, 16)}:00.000Z`, to)
+    ).filter(
+      (cell) =>
+        (query.model === undefined || cell.model === query.model) &&
+        (query.prompt_version === undefined || cell.prompt === query.prompt_version),
+    );
     const { rows, total } = groupMetrics(cells, query.group_by, query.bucket);
     return { from, to, group_by: query.group_by, data: rows.map(toMetricsRow), total: toMetricsRow(total) };
   });

@@ -168,6 +168,10 @@ export const metricsQuerySchema = z.strictObject({
   group_by: z.enum(['model', 'prompt_version', 'time']).default('time'),
   /** Bucket width when grouping by time. */
   bucket: z.enum(['minute', 'hour', 'day']).default('hour'),
+  /** Only generations of this model (as in `group_by=model`'s keys). */
+  model: z.string().min(1).max(300).optional(),
+  /** Only generations of this prompt version, `name@version` (as in `group_by=prompt_version`'s keys). */
+  prompt_version: z.string().min(1).max(300).optional(),
 });
 export type MetricsQuery = z.input<typeof metricsQuerySchema>;
 
