@@ -23,6 +23,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 
 export const answerText = 'Forty-two is the answer.';
+
+/** Busy CPU seconds of the whole machine so far (/proc/stat: everything but idle and iowait); shared by the scripts. */
+export function machineBusySeconds() {
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
 /** The `__expected` cell that passes on every answer of this server. */
 export const expectedCell = 'icontains: forty-two';
 

@@ -27,7 +27,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { answerText, expectedCell } from './fake-model.mjs';
+import { answerText, expectedCell, machineBusySeconds } from './fake-model.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -209,15 +209,6 @@ const settings = {
   runs: Number(env.BENCH_PIECES_RUNS ?? 3),
 };
 
-/** Busy CPU seconds of the whole machine so far (/proc/stat: everything but idle and iowait). */
-function machineBusySeconds() {
-  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
-    .split('\n')[0]
-    .trim()
-    .split(/\s+/)
-    .map(Number);
-  return (user + nice + system + irq + softirq + steal) / 100;
-}
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);

@@ -25,7 +25,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expectedCell } from './fake-model.mjs';
+import { expectedCell, machineBusySeconds } from './fake-model.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -221,16 +221,6 @@ async function findChild(pid) {
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   return undefined;
-}
-
-/** Busy CPU seconds of the whole machine so far (/proc/stat: everything but idle and iowait). */
-function machineBusySeconds() {
-  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
-    .split('\n')[0]
-    .trim()
-    .split(/\s+/)
-    .map(Number);
-  return (user + nice + system + irq + softirq + steal) / 100;
 }
 
 /**
