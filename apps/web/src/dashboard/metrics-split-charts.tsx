@@ -98,7 +98,10 @@ export function MetricsSplitCharts({
         <ErrorMessage
           title="Could not load the series"
           error={failed}
-          onRetry={() => void groups.refetch()}
+          onRetry={() => {
+            if (groups.isError) void groups.refetch();
+            for (const query of queries) if (query.isError) void query.refetch();
+          }}
         />
       ) : pending ? (
         <LoadingState label="Loading series…" />
