@@ -10,7 +10,9 @@ import {
 } from '@flywheel/core';
 import { openStorage } from '@flywheel/storage';
 import { pino } from 'pino';
+import type { AppendExperimentResults } from './app/app-deps.js';
 import { createApp } from './app/create-app.js';
+import { createInProcessGateway, type InProcessGateway } from './gateway/in-process-gateway.js';
 import { type BuiltGateway, buildGateway } from './main/build-gateway.js';
 import { type BuiltTracing, buildTracing } from './main/build-tracing.js';
 import { createHmacKeyHasher } from './secrets/hmac-key-hasher.js';
@@ -18,12 +20,25 @@ import { resolveServerSecret } from './secrets/server-secret.js';
 import type { Settings } from './settings/settings.js';
 import { flywheelVersion } from './version.js';
 
+export type { AppendExperimentResults } from './app/app-deps.js';
+export type { InProcessChatAnswer, InProcessGateway } from './gateway/in-process-gateway.js';
+
 /** A started Flywheel server. */
 export interface RunningFlywheel {
   /** Base URL it listens on, e.g. `http://127.0.0.1:4000`. */
   url: string;
   /** What the first start created, when this start was the first. */
   bootstrap: BootstrapResult | undefined;
+  /**
+   * The gateway without HTTP, for callers in this process (the local eval runner): the same
+   * routing, cache, cost and traces as `POST /v1/chat/completions`.
+   */
+  gateway: InProcessGateway;
+  /**
+   * Appends results to a running experiment without HTTP (the local eval runner), committed on
+   * the writer thread as `POST /api/experiments/:id/results` commits them.
+   */
+  appendExperimentResults: AppendExperimentResults;
   /** Stops accepting, lets in-flight requests finish, then closes the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -85,6 +100,7 @@ export async function startFlywheel(
       gateway: built.gateway,
       providerCredentials: built.providerCredentials,
       tracing: tracing.tracing,
+      appendExperimentResults: tracing.appendExperimentResults,
       webDir,
     });
     if (bootstrap === undefined && settings.bootstrapKey !== undefined) {
@@ -118,9 +134,14 @@ export async function startFlywheel(
     );
 
     let closing: Promise<void> | undefined;
+    const gateway = createInProcessGateway(built.gateway, (error) =>
+      logger.error({ err: error }, 'could not record a gateway trace'),
+    );
     return {
       url,
       bootstrap,
+      gateway,
+      appendExperimentResults: tracing.appendExperimentResults,
       close() {
         closing ??= (async () => {
           try {

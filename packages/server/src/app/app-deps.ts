@@ -1,4 +1,10 @@
-import type { ApiKeyService, DatasetService, PromptService, Stores } from '@flywheel/core';
+import type {
+  ApiKeyService,
+  DatasetService,
+  ExperimentResultRecord,
+  PromptService,
+  Stores,
+} from '@flywheel/core';
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { GatewayDeps } from '../gateway/gateway-deps.js';
 import type { SecretBox } from '../secrets/secret-box.js';
@@ -21,6 +27,11 @@ export interface AppDeps {
   gateway?: GatewayDeps;
   /** Ingestion (`/api/ingest`, `/otlp/v1/traces`) and trace queries; absent, those routes answer 404. */
   tracing?: TracingDeps;
+  /**
+   * Appends experiment results (`POST /api/experiments/:id/results`); default: a transaction on
+   * `stores`. `main.ts` passes the writer thread's, so a batch's commit never blocks requests.
+   */
+  appendExperimentResults?: AppendExperimentResults;
   /** The prompt registry (`/api/prompts`); default: one over `stores`. */
   prompts?: PromptService;
   /** Datasets (`/api/datasets`); default: one over `stores`. */
@@ -46,3 +57,10 @@ export interface ProviderCredentialDeps {
   /** Called after a credential of the project changed, so cached models are rebuilt. */
   onChange(projectId: string): void;
 }
+
+/** Appends results to a running experiment and resolves with how many were stored (committed). */
+export type AppendExperimentResults = (
+  projectId: string,
+  experimentId: string,
+  results: ExperimentResultRecord[],
+) => Promise<number>;

@@ -137,7 +137,10 @@ export function createApp(deps: AppDeps): FastifyInstance {
   if (deps.providerCredentials) registerProviderRoutes(app, deps, deps.providerCredentials);
   registerPromptRoutes(app, deps.prompts ?? createPromptService({ stores: deps.stores }));
   const ingestLimit = deps.ingestBodyLimitBytes ?? 10_485_760;
-  registerExperimentRoutes(app, deps.stores, { resultsBodyLimitBytes: ingestLimit });
+  registerExperimentRoutes(app, deps.stores, {
+    resultsBodyLimitBytes: ingestLimit,
+    ...(deps.appendExperimentResults ? { appendResults: deps.appendExperimentResults } : {}),
+  });
   registerDatasetRoutes(app, deps.datasets ?? createDatasetService({ stores: deps.stores }), {
     itemsBodyLimitBytes: ingestLimit,
   });

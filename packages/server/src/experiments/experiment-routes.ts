@@ -20,6 +20,7 @@ import {
 } from '@flywheel/spec';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { AppendExperimentResults } from '../app/app-deps.js';
 import { requireScope } from '../app/authenticate.js';
 import { parseInput } from '../app/validation.js';
 import { toExperimentBody, toTargetComparisonBody } from './experiment-views.js';
@@ -35,9 +36,13 @@ const compareParams = z.strictObject({ a: experimentIdSchema, b: experimentIdSch
 export function registerExperimentRoutes(
   app: FastifyInstance,
   stores: Stores,
-  options: { resultsBodyLimitBytes: number },
+  options: { resultsBodyLimitBytes: number; appendResults?: AppendExperimentResults },
 ) {
   const experiments = stores.experiments;
+  const appendResults: AppendExperimentResults =
+    options.appendResults ??
+    ((projectId, id, results) =>
+      stores.transaction((tx) => tx.experiments.appendResults(projectId, id, results)));
 
   async function load(projectId: string, id: string): Promise<ExperimentRecord> {
     const experiment = await experiments.get(projectId, id);
@@ -97,9 +102,7 @@ export function registerExperimentRoutes(
     requireScope(request.auth, 'write');
     const { id } = parseInput(idParams, request.params, 'params');
     const input = parseInput(appendExperimentResultsRequestSchema, request.body, 'body');
-    const stored = await stores.transaction((tx) =>
-      tx.experiments.appendResults(request.auth.projectId, id, input.results.map(experimentResultRecord)),
-    );
+    const stored = await appendResults(request.auth.projectId, id, input.results.map(experimentResultRecord));
     return { stored };
   });
 

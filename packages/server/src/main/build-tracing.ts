@@ -8,6 +8,7 @@ import {
 } from '@flywheel/core';
 import { createThreadedTraceWriter } from '@flywheel/storage';
 import type { FastifyBaseLogger } from 'fastify';
+import type { AppendExperimentResults } from '../app/app-deps.js';
 import type { Settings } from '../settings/settings.js';
 import type { TracingDeps } from '../tracing/tracing-deps.js';
 
@@ -16,6 +17,8 @@ export interface BuiltTracing {
   tracing: TracingDeps;
   /** Where the gateway queues finished calls (fire and forget). */
   gatewaySink: BatchingSink<TraceWriteBatch>;
+  /** Appends experiment results on the writer thread; resolves once committed. */
+  appendExperimentResults: AppendExperimentResults;
   /** Runs one retention sweep now (it also runs at start and every 10 minutes); resolves with how many traces it deleted. */
   sweepRetention(): Promise<number>;
   /** Flushes the gateway's traces, waits for ingestion to commit, stops retention and the writer. */
@@ -26,8 +29,8 @@ const retentionIntervalMs = 10 * 60_000;
 const retentionChunk = 5_000;
 
 /**
- * Traces are committed on a writer thread with its own connection, so no commit (and its
- * fsync) ever blocks the thread that answers requests. Ingestion waits for its commit before
+ * Traces (and experiment results) are committed on a writer thread with its own connection, so
+ * no commit (and its fsync) ever blocks the thread that answers requests. Ingestion waits for its commit before
  * acknowledging; the gateway's traces are queued and written after the answer went out.
  */
 export function buildTracing(
@@ -79,6 +82,8 @@ export function buildTracing(
   return {
     tracing: { queue, prices, maxPayloadBytes: settings.gateway.traceMaxPayloadBytes },
     gatewaySink,
+    appendExperimentResults: (projectId, experimentId, results) =>
+      writer.appendExperimentResults(projectId, experimentId, results),
     sweepRetention: sweep,
     async close() {
       if (retention) clearInterval(retention);

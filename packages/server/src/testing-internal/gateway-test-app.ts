@@ -13,6 +13,7 @@ import { type FakeOpenAIServer, startFakeOpenAI } from '@flywheel/providers/test
 import { openStorage, type Storage } from '@flywheel/storage';
 import type { FastifyInstance } from 'fastify';
 import { createApp } from '../app/create-app.js';
+import type { GatewayDeps } from '../gateway/gateway-deps.js';
 import { buildGateway } from '../main/build-gateway.js';
 import { buildTracing } from '../main/build-tracing.js';
 import { createHmacKeyHasher } from '../secrets/hmac-key-hasher.js';
@@ -31,6 +32,8 @@ export interface GatewayTestApp {
   /** The fake upstreams, by name (`primary`, `backup` unless told otherwise). */
   fakes: Record<string, FakeOpenAIServer>;
   app: FastifyInstance;
+  /** What the `/v1/*` routes run on (for the in-process gateway). */
+  gateway: GatewayDeps;
   stores: Stores;
   storage: Storage;
   /** Runs one retention sweep now. */
@@ -91,6 +94,7 @@ export async function startGatewayTestApp(
     gateway: built.gateway,
     providerCredentials: built.providerCredentials,
     tracing: tracing.tracing,
+    appendExperimentResults: tracing.appendExperimentResults,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -101,6 +105,7 @@ export async function startGatewayTestApp(
     projectId: bootstrap!.project.id,
     fakes,
     app,
+    gateway: built.gateway,
     stores: storage.stores,
     storage,
     flushTraces: () => built.gateway.sink.forceFlush(),

@@ -6,7 +6,7 @@ import { openStorage, type StorageOptions } from '../open-storage.js';
 import type { WriterRequest, WriterResponse } from './trace-writer-protocol.js';
 
 // The writer thread: its own connection, so a commit (an fsync under synchronous=FULL) blocks
-// this thread only, never the one answering requests.
+// this thread only, never the one answering requests. It commits traces and experiment results.
 const options = workerData as StorageOptions;
 const storage = openStorage(options);
 // On SQLite the writer owns its connection, so it can run prepared statements directly.
@@ -30,6 +30,12 @@ async function handle(request: WriterRequest): Promise<WriterResponse> {
       sqliteWrites?.close();
       await storage.close();
       return { id: request.id, ok: true };
+    }
+    if (request.type === 'experiment-results') {
+      const stored = await storage.stores.transaction((transaction) =>
+        transaction.experiments.appendResults(request.projectId, request.experimentId, request.results),
+      );
+      return { id: request.id, ok: true, stored };
     }
     if (sqliteWrites) {
       await sqliteWrites.write(request.batches);

@@ -1,4 +1,4 @@
-import type { SpanPatch, TraceWriteBatch } from '@flywheel/core';
+import { type ExperimentResultRecord, newId, type SpanPatch, type TraceWriteBatch } from '@flywheel/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPostgresTestStorage,
@@ -60,6 +60,68 @@ describe.each([
       writer.write([batchOf(projectId, 'tr-good'), batchOf('proj_missing', 'tr-orphan')]),
     ).rejects.toThrow();
     expect(await test.storage.stores.traces.getTrace(projectId, 'tr-good')).toBeUndefined();
+  });
+
+  it('appends experiment results from its own thread, with the store errors', async () => {
+    const experimentId = newId('exp');
+    await test.storage.stores.experiments.create({
+      id: experimentId,
+      projectId,
+      name: 'writer',
+      description: null,
+      status: 'running',
+      targets: [
+        { promptId: 'p', promptLabel: 'p', providerId: 'flywheel:a', providerLabel: 'a', promptRef: null },
+      ],
+      datasets: [],
+      metadata: {},
+      summary: null,
+      resultCount: 0,
+      createdBy: { keyId: 'key_1', keyName: 'ci' },
+      createdAt: new Date().toISOString(),
+      finishedAt: null,
+    });
+    const result = (caseKey: string, caseIndex: number): ExperimentResultRecord => ({
+      caseKey,
+      caseIndex,
+      repeat: 0,
+      promptId: 'p',
+      providerId: 'flywheel:a',
+      vars: { q: caseKey },
+      output: `answer ${caseKey}`,
+      error: null,
+      status: 'passed',
+      score: 1,
+      assertions: [{ type: 'contains', result: { status: 'scored', pass: true, score: 1, reason: 'ok' } }],
+      inputTokens: 3,
+      outputTokens: 2,
+      cost: null,
+      latencyMs: 100.25,
+      traceId: `tr_${caseKey}`,
+      cached: false,
+    });
+    expect(
+      await writer.appendExperimentResults(projectId, experimentId, [result('a', 0), result('b', 1)]),
+    ).toBe(2);
+    // Committed once the promise resolves: the main connection reads them.
+    const stored = await test.storage.stores.experiments.listResults(projectId, experimentId, { limit: 10 });
+    expect(stored.map((row) => [row.caseKey, row.output, row.latencyMs, row.traceId])).toEqual([
+      ['a', 'answer a', 100.25, 'tr_a'],
+      ['b', 'answer b', 100.25, 'tr_b'],
+    ]);
+    await expect(
+      writer.appendExperimentResults(projectId, 'exp_missing', [result('c', 2)]),
+    ).rejects.toMatchObject({ code: 'experiment_not_found' });
+    await test.storage.stores.experiments.finish(
+      projectId,
+      experimentId,
+      'completed',
+      null,
+      new Date().toISOString(),
+    );
+    await expect(
+      writer.appendExperimentResults(projectId, experimentId, [result('late', 3)]),
+    ).rejects.toMatchObject({ code: 'conflict' });
   });
 
   it('refuses writes after close, and closes once', async () => {

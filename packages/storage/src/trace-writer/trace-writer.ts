@@ -1,13 +1,22 @@
 import { Worker } from 'node:worker_threads';
-import type { TraceWriteBatch } from '@flywheel/core';
+import type { ExperimentResultRecord, TraceWriteBatch } from '@flywheel/core';
 import { type ErrorCode, FlywheelError, isErrorCode } from '@flywheel/spec';
 import type { StorageOptions } from '../open-storage.js';
 import type { WriterRequest, WriterResponse } from './trace-writer-protocol.js';
 
-/** Writes traces off the request thread. */
+/** Writes traces (and experiment results) off the request thread. */
 export interface TraceWriter {
   /** Writes the batches in one transaction; resolves once they are committed (durably). */
   write(batches: TraceWriteBatch[]): Promise<void>;
+  /**
+   * Appends results to a running experiment in one transaction (as `ExperimentStore.appendResults`,
+   * same errors); resolves with how many were stored once they are committed.
+   */
+  appendExperimentResults(
+    projectId: string,
+    experimentId: string,
+    results: ExperimentResultRecord[],
+  ): Promise<number>;
   /** Finishes pending writes, closes the writer's connection and stops its thread; idempotent. */
   close(): Promise<void>;
 }
@@ -28,7 +37,7 @@ export function createThreadedTraceWriter(options: StorageOptions): TraceWriter 
   });
   // A forgotten writer must not keep the process alive; shutdown paths call close().
   worker.unref();
-  const pending = new Map<number, { resolve(): void; reject(error: unknown): void }>();
+  const pending = new Map<number, { resolve(stored: number): void; reject(error: unknown): void }>();
   let nextId = 1;
   let failure: Error | undefined;
   let closed: Promise<void> | undefined;
@@ -42,7 +51,7 @@ export function createThreadedTraceWriter(options: StorageOptions): TraceWriter 
     const waiter = pending.get(response.id);
     if (!waiter) return;
     pending.delete(response.id);
-    if (response.ok) waiter.resolve();
+    if (response.ok) waiter.resolve(response.stored ?? 0);
     else
       waiter.reject(
         new FlywheelError(
@@ -54,10 +63,10 @@ export function createThreadedTraceWriter(options: StorageOptions): TraceWriter 
   worker.on('error', (error) => failAll(error));
   worker.on('exit', (code) => failAll(new Error(`the trace writer thread stopped (exit code ${code})`)));
 
-  const send = (request: WithoutId<WriterRequest>): Promise<void> => {
+  const send = (request: WithoutId<WriterRequest>): Promise<number> => {
     if (failure) return Promise.reject(failure);
     const id = nextId++;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<number>((resolve, reject) => {
       pending.set(id, { resolve, reject });
       // The batch crosses threads as UTF-8 bytes whose buffer is transferred, not copied:
       // structured-cloning the objects, or even one large string, cost the request thread
@@ -68,7 +77,11 @@ export function createThreadedTraceWriter(options: StorageOptions): TraceWriter 
   };
 
   return {
-    write: (batches) => send({ type: 'write', batches }),
+    write: async (batches) => {
+      await send({ type: 'write', batches });
+    },
+    appendExperimentResults: (projectId, experimentId, results) =>
+      send({ type: 'experiment-results', projectId, experimentId, results }),
     close() {
       closed ??= (async () => {
         await send({ type: 'close' }).catch(() => undefined);
