@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type FakeOpenAIServer, startFakeOpenAI } from '@flywheel/providers/testing';
 import { loadSettings } from '@flywheel/server';
 import { startFlywheel } from '@flywheel/server/main';
+import { openStorage } from '@flywheel/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
 import type { CliIo } from '../command.js';
@@ -185,6 +186,24 @@ describe('flywheel eval', () => {
     expect(france.cost).toBeGreaterThan(0);
     const modelCalls = fake.requests.filter((request) => request.body?.model === 'old-model').length;
     expect(modelCalls).toBe(8);
+    // A local run calls the gateway and stores its results in the process, without HTTP: still
+    // every result is stored with the trace of its call, and that trace is written.
+    const storage = openStorage({ dataDir: join(dir, 'data') });
+    try {
+      const [project] = await storage.stores.projects.list();
+      const [experiment] = await storage.stores.experiments.list(project!.id, { limit: 1 });
+      const stored = await storage.stores.experiments.listResults(project!.id, experiment!.id, { limit: 20 });
+      expect(stored).toHaveLength(8);
+      const storedFrance = stored.find((result) => result.vars.country === 'France');
+      expect(storedFrance?.traceId).toMatch(/^tr_/);
+      expect(storedFrance?.cost).toBe(france.cost);
+      const spans = await storage.stores.traces.listSpans(project!.id, storedFrance!.traceId!);
+      expect(spans).toEqual([
+        expect.objectContaining({ kind: 'generation', model: 'old-model', status: 'ok' }),
+      ]);
+    } finally {
+      await storage.close();
+    }
 
     // The same suite again: answered from the eval cache, compared with the first run.
     const second = await cli([

@@ -1,6 +1,6 @@
 import { createApiKeyService } from '@flywheel/core';
 import { createHmacKeyHasher, loadSettings, resolveServerSecret } from '@flywheel/server';
-import { startFlywheel } from '@flywheel/server/main';
+import { type AppendExperimentResults, type InProcessGateway, startFlywheel } from '@flywheel/server/main';
 import { FlywheelError } from '@flywheel/spec';
 import { openStorage } from '@flywheel/storage';
 import type { CliIo, CommandInput } from '../command.js';
@@ -14,6 +14,12 @@ export interface EvalConnection {
   dataDir: string;
   /** `local` runs an embedded server on the local data dir; `server` talks to `--server`. */
   mode: 'local' | 'server';
+  /**
+   * Local runs only: the embedded server without HTTP, for what a run does per case — its
+   * gateway for the model calls (the same routing, cost and traces) and the writer thread for
+   * the results — without a loopback round trip and two HTTP parsers each time.
+   */
+  inProcess?: { gateway: InProcessGateway; appendResults: AppendExperimentResults; projectId: string };
   close(): Promise<void>;
 }
 
@@ -89,6 +95,11 @@ export async function connectEval(input: CommandInput, io: CliIo): Promise<EvalC
       apiKey: created.key,
       dataDir: settings.dataDir,
       mode: 'local',
+      inProcess: {
+        gateway: running.gateway,
+        appendResults: running.appendExperimentResults,
+        projectId: created.record.projectId,
+      },
       async close() {
         await running.close();
         if (keyId !== undefined) {

@@ -6,11 +6,13 @@ import {
   type EvalCaseResult,
   type EvalProvider,
   type EvalSummary,
+  type ExperimentResultRecord,
   experimentResultBody,
+  experimentResultRecord,
   runEval,
 } from '@flywheel/core';
 import { createFlywheelClient, type FlywheelClient } from '@flywheel/sdk';
-import { type ExperimentBody, type ExperimentResultBody, FlywheelError } from '@flywheel/spec';
+import { type ExperimentBody, FlywheelError } from '@flywheel/spec';
 import { createEvalCache } from './eval-cache.js';
 import type { EvalConnection } from './eval-connection.js';
 import { openEvalOutput } from './eval-output.js';
@@ -94,6 +96,7 @@ export async function runEvalSession(
     baseUrl: connection.baseUrl,
     apiKey: connection.apiKey,
     connections: Math.max(options.concurrency, 8),
+    ...(connection.inProcess ? { inProcess: connection.inProcess } : {}),
     ...(options.cache ? { cache: createEvalCache(join(connection.dataDir, 'eval-cache')) } : {}),
   });
   try {
@@ -142,7 +145,13 @@ export async function runEvalSession(
 
   const sandbox = createJavascriptSandbox();
   const output = options.output === undefined ? undefined : await openEvalOutput(options.output);
-  const pending = new Map<string, ExperimentResultBody[]>();
+  const pending = new Map<string, ExperimentResultRecord[]>();
+  const { inProcess } = connection;
+  const append = inProcess
+    ? (experimentId: string, results: ExperimentResultRecord[]) =>
+        inProcess.appendResults(inProcess.projectId, experimentId, results)
+    : async (experimentId: string, results: ExperimentResultRecord[]) =>
+        (await client.experiments.appendResults(experimentId, results.map(experimentResultBody))).stored;
   const sending = new Map<string, Promise<unknown>>();
   const send = async (experimentId: string, force: boolean) => {
     const buffer = pending.get(experimentId) ?? [];
@@ -150,7 +159,7 @@ export async function runEvalSession(
     pending.set(experimentId, []);
     // One request at a time per experiment, in order; a failure stops the run (nothing is dropped silently).
     const previous = sending.get(experimentId) ?? Promise.resolve();
-    const next = previous.then(() => client.experiments.appendResults(experimentId, buffer));
+    const next = previous.then(() => append(experimentId, buffer));
     sending.set(experimentId, next);
     await next;
   };
@@ -192,7 +201,7 @@ export async function runEvalSession(
         async write(result) {
           const experiment = experimentOf.get(result.providerId)!;
           const buffer = pending.get(experiment.id) ?? [];
-          buffer.push(toResultBody(result));
+          buffer.push(toResultRecord(result));
           pending.set(experiment.id, buffer);
           await output?.write(result, {
             prompt: labels.prompts.get(result.promptId) ?? result.promptId,
@@ -240,12 +249,15 @@ export async function runEvalSession(
   return { client, suite, providers, experiments: finished, summary, labels };
 }
 
-function toResultBody(result: EvalCaseResult): ExperimentResultBody {
-  return experimentResultBody({
-    ...result,
-    score: Math.min(1, Math.max(0, result.score)),
-    latencyMs: result.latencyMs === undefined ? null : result.latencyMs,
-  });
+/** The stored form of a result (only the record's fields, score clamped to 0–1). */
+function toResultRecord(result: EvalCaseResult): ExperimentResultRecord {
+  return experimentResultRecord(
+    experimentResultBody({
+      ...result,
+      score: Math.min(1, Math.max(0, result.score)),
+      latencyMs: result.latencyMs === undefined ? null : result.latencyMs,
+    }),
+  );
 }
 
 /** The summary stored on the experiment (and at the end of results.json). */

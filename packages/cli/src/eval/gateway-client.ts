@@ -1,5 +1,6 @@
 import type { EvalModelResult } from '@flywheel/core';
-import { FlywheelError, isErrorCode } from '@flywheel/spec';
+import type { InProcessGateway } from '@flywheel/server/main';
+import { type ChatCompletion, FlywheelError, isErrorCode } from '@flywheel/spec';
 import { Pool } from 'undici';
 import type { EvalCache } from './eval-cache.js';
 
@@ -17,6 +18,11 @@ export interface GatewayClientOptions {
   timeoutMs?: number;
   /** Answers identical calls from here, and stores new answers (absent: `--no-cache`). */
   cache?: EvalCache;
+  /**
+   * The embedded server's gateway, called without HTTP for chat (local runs): the same routing,
+   * cost and traces, without a loopback round trip, Fastify and two HTTP parsers per case.
+   */
+  inProcess?: { gateway: InProcessGateway; projectId: string };
 }
 
 /** Model calls of an eval run, through a Flywheel gateway (so they are costed and traced). */
@@ -35,6 +41,29 @@ export interface GatewayClient {
 interface ChatCompletionBody {
   choices?: Array<{ message?: { content?: unknown; tool_calls?: unknown } }>;
   usage?: { prompt_tokens?: number; completion_tokens?: number };
+}
+
+/** What the runner keeps of a completion. */
+function modelResult(
+  completion: ChatCompletionBody | ChatCompletion,
+  facts: { cost: number | null; latencyMs: number; traceId: string | null },
+): EvalModelResult {
+  const message = (completion as ChatCompletionBody).choices?.[0]?.message;
+  const output =
+    typeof message?.content === 'string'
+      ? message.content
+      : message?.tool_calls !== undefined
+        ? JSON.stringify(message.tool_calls)
+        : '';
+  return {
+    output,
+    inputTokens: completion.usage?.prompt_tokens ?? null,
+    outputTokens: completion.usage?.completion_tokens ?? null,
+    cost: facts.cost,
+    latencyMs: facts.latencyMs,
+    traceId: facts.traceId,
+    cached: false,
+  };
 }
 
 /**
@@ -115,28 +144,30 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
         if (hit) return { ...hit, latencyMs: undefined, cached: true };
       }
       const started = performance.now();
-      const { json, headers: answerHeaders } = await post('/v1/chat/completions', request, signal);
-      const latencyMs = performance.now() - started;
-      const completion = json as ChatCompletionBody;
-      const message = completion.choices?.[0]?.message;
-      const output =
-        typeof message?.content === 'string'
-          ? message.content
-          : message?.tool_calls !== undefined
-            ? JSON.stringify(message.tool_calls)
-            : '';
-      const costHeader = answerHeaders['x-flywheel-cost-usd'];
-      const cost = typeof costHeader === 'string' && costHeader !== '' ? Number(costHeader) : null;
-      const givenTrace = answerHeaders['x-flywheel-trace-id'];
-      const result: EvalModelResult = {
-        output,
-        inputTokens: completion.usage?.prompt_tokens ?? null,
-        outputTokens: completion.usage?.completion_tokens ?? null,
-        cost: Number.isFinite(cost) ? cost : null,
-        latencyMs,
-        traceId: typeof givenTrace === 'string' ? givenTrace : null,
-        cached: false,
-      };
+      let result: EvalModelResult;
+      if (options.inProcess) {
+        const answer = await options.inProcess.gateway.chat({
+          projectId: options.inProcess.projectId,
+          body: request,
+          ...(signal ? { signal } : {}),
+        });
+        result = modelResult(answer.completion, {
+          cost: answer.costUsd,
+          latencyMs: performance.now() - started,
+          traceId: answer.traceId,
+        });
+      } else {
+        const { json, headers: answerHeaders } = await post('/v1/chat/completions', request, signal);
+        const latencyMs = performance.now() - started;
+        const costHeader = answerHeaders['x-flywheel-cost-usd'];
+        const cost = typeof costHeader === 'string' && costHeader !== '' ? Number(costHeader) : null;
+        const givenTrace = answerHeaders['x-flywheel-trace-id'];
+        result = modelResult(json as ChatCompletionBody, {
+          cost: Number.isFinite(cost) ? cost : null,
+          latencyMs,
+          traceId: typeof givenTrace === 'string' ? givenTrace : null,
+        });
+      }
       if (key !== undefined) {
         await options.cache!.set(key, {
           output: result.output,
