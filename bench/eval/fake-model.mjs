@@ -7,7 +7,7 @@
 //
 // Control (for run.mjs; not part of any API):
 //   GET  /__stats            since the last reset: "requests", "answered", "in_flight",
-//                             "max_in_flight" (the concurrency the tool reached), "first_request_ms",
+//                             "max_in_flight" (the concurrency the tool reached), "connections" (opened), "first_request_ms",
 //                             "last_answer_ms", "span_ms" (this process's clock) and the same two
 //                             moments as epoch ms, "cpu_ms" (this server's own CPU),
 //                             "answers_per_100ms" (answers in each 100 ms since the first request)
@@ -50,6 +50,8 @@ const completionHeaders = { 'content-type': 'application/json', 'content-length'
 const notFound = Buffer.from('{"error":{"message":"not found","type":"invalid_request_error"}}');
 
 let latencyMs = Number(process.env.FAKE_LATENCY_MS ?? 0);
+/** Width of the answers-per-bucket timeline (default 100 ms; a smaller one shows a run in more detail). */
+const bucketMs = Number(process.env.FAKE_BUCKET_MS ?? 100);
 /** `/__watch`: the process whose CPU is read at the first request and at the `expect`-th answer. */
 let watch;
 let stats;
@@ -88,6 +90,7 @@ function reset() {
     answered: 0,
     inFlight: 0,
     maxInFlight: 0,
+    connections: 0,
     first: undefined,
     last: undefined,
     cpu: process.cpuUsage(),
@@ -121,7 +124,7 @@ function handle(request, response) {
       stats.inFlight -= 1;
       stats.answered += 1;
       stats.last = performance.now();
-      const bucket = Math.floor((stats.last - stats.first) / 100);
+      const bucket = Math.floor((stats.last - stats.first) / bucketMs);
       while (stats.timeline.length <= bucket) stats.timeline.push(0);
       stats.timeline[bucket] += 1;
       if (watch && stats.answered === watch.expect) stats.watchedAtLast = cpuOf(watch.pid);
@@ -138,6 +141,7 @@ function handle(request, response) {
       answered: stats.answered,
       in_flight: stats.inFlight,
       max_in_flight: stats.maxInFlight,
+      connections: stats.connections,
       latency_ms: latencyMs,
       first_request_ms: stats.first ?? null,
       last_answer_ms: stats.last ?? null,
@@ -177,6 +181,9 @@ function handle(request, response) {
 const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isMain) {
   const server = createServer(handle);
+  server.on('connection', () => {
+    stats.connections += 1;
+  });
   server.keepAliveTimeout = 120_000;
   server.headersTimeout = 121_000;
   server.requestTimeout = 0;
