@@ -8,7 +8,6 @@ import {
   type EvalSummary,
   type ExperimentResultRecord,
   experimentResultBody,
-  experimentResultRecord,
   runEval,
 } from '@flywheel/core';
 import { createFlywheelClient, type FlywheelClient } from '@flywheel/sdk';
@@ -251,13 +250,25 @@ export async function runEvalSession(
 
 /** The stored form of a result (only the record's fields, score clamped to 0–1). */
 function toResultRecord(result: EvalCaseResult): ExperimentResultRecord {
-  return experimentResultRecord(
-    experimentResultBody({
-      ...result,
-      score: Math.min(1, Math.max(0, result.score)),
-      latencyMs: result.latencyMs === undefined ? null : result.latencyMs,
-    }),
-  );
+  return {
+    caseKey: result.caseKey,
+    caseIndex: result.caseIndex,
+    repeat: result.repeat,
+    promptId: result.promptId,
+    providerId: result.providerId,
+    vars: result.vars,
+    output: result.output,
+    error: result.error,
+    status: result.status,
+    score: Math.min(1, Math.max(0, result.score)),
+    assertions: result.assertions,
+    inputTokens: result.inputTokens,
+    outputTokens: result.outputTokens,
+    cost: result.cost,
+    latencyMs: result.latencyMs === undefined ? null : result.latencyMs,
+    traceId: result.traceId,
+    cached: result.cached,
+  };
 }
 
 /** The summary stored on the experiment (and at the end of results.json). */

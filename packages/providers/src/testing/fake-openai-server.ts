@@ -55,6 +55,8 @@ export interface FakeOpenAIServer {
   behave(choose: (request: RecordedRequest, index: number) => FakeBehavior): void;
   /** Requests currently open. */
   openRequests(): number;
+  /** TCP connections accepted since the server started. */
+  connectionsOpened(): number;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAIServer> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   let open = 0;
+  let connections = 0;
 
   const server: Server = createServer((request, response) => {
     const parts: Buffer[] = [];
@@ -113,6 +116,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAIServer> {
     });
   });
   server.on('connection', (socket) => {
+    connections++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -126,6 +130,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAIServer> {
       choose = next;
     },
     openRequests: () => open,
+    connectionsOpened: () => connections,
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

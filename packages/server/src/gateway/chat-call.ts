@@ -9,7 +9,7 @@ import {
 import { type ChatCompletion, type ChatResult, type ChatStreamEvent, FlywheelError } from '@flywheel/spec';
 import type { GatewayDeps } from './gateway-deps.js';
 import { type CacheMode, checkChatRequest } from './gateway-request.js';
-import { recordGeneration } from './generation-recorder.js';
+import { type GenerationCall, type GenerationOutcome, recordGeneration } from './generation-recorder.js';
 import { applyPrompt } from './prompt-request.js';
 import type { StreamCapture } from './stream-capture.js';
 import type { StreamEnd } from './stream-writer.js';
@@ -119,7 +119,7 @@ export async function startChatCall(gateway: GatewayDeps, input: ChatCallInput):
       : undefined;
 
   const { attempts } = input;
-  const facts = {
+  const call: GenerationCall = {
     projectId,
     traceId,
     requestId: input.requestId,
@@ -135,8 +135,10 @@ export async function startChatCall(gateway: GatewayDeps, input: ChatCallInput):
     prompt: promptUsed,
     promptVariables: checked.prompt?.variables,
   };
-  const record = (rest: Omit<Parameters<typeof recordGeneration>[1], keyof typeof facts | 'durationMs'>) =>
-    void recordGeneration(gateway, { ...facts, ...rest, durationMs: elapsed() }).catch(input.onRecordError);
+  const record = (outcome: Omit<GenerationOutcome, 'durationMs'>) =>
+    void recordGeneration(gateway, call, Object.assign(outcome, { durationMs: elapsed() })).catch(
+      input.onRecordError,
+    );
 
   const cached = cacheKey && cacheMode !== 'refresh' ? gateway.cache.get(cacheKey) : undefined;
   if (cached) {
@@ -261,6 +263,7 @@ export async function startChatCall(gateway: GatewayDeps, input: ChatCallInput):
               }
             : {}),
           usage,
+          cost: costUsd,
           error: undefined,
         });
       },

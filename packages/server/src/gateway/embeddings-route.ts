@@ -3,7 +3,7 @@ import { FlywheelError } from '@flywheel/spec';
 import type { FastifyInstance } from 'fastify';
 import type { GatewayDeps } from './gateway-deps.js';
 import { checkEmbeddingRequest } from './gateway-request.js';
-import { recordGeneration } from './generation-recorder.js';
+import { type GenerationCall, recordGeneration } from './generation-recorder.js';
 
 /** `POST /v1/embeddings` through the gateway engine (retries, fallbacks, breakers, traces). */
 export function registerEmbeddingsRoute(app: FastifyInstance, gateway: GatewayDeps) {
@@ -18,23 +18,21 @@ export function registerEmbeddingsRoute(app: FastifyInstance, gateway: GatewayDe
         ? givenTraceId
         : newId('tr');
     void reply.header('x-flywheel-trace-id', traceId);
-    const base = {
+    const call: GenerationCall = {
       projectId: request.auth.projectId,
       traceId,
       requestId: request.id,
-      operation: 'embeddings' as const,
+      operation: 'embeddings',
       alias: body.model,
       startedAt,
       stream: false,
-      cache: undefined,
       attempts,
       request: { ...body, input: Array.isArray(body.input) ? `[${body.input.length} inputs]` : body.input },
       ignoredFields,
       userId: typeof body.user === 'string' ? body.user : undefined,
       sessionId: undefined,
-      firstTokenMs: undefined,
-      outputText: '',
     };
+    const unstreamed = { cache: undefined, firstTokenMs: undefined, outputText: '' };
     try {
       const outcome = await gateway.engine.embed({
         alias: body.model,
@@ -49,7 +47,7 @@ export function registerEmbeddingsRoute(app: FastifyInstance, gateway: GatewayDe
         .headers({
           'content-type': 'application/json',
           'x-flywheel-overhead-ms': overheadMs.toFixed(3),
-          'x-flywheel-trace-id': base.traceId,
+          'x-flywheel-trace-id': call.traceId,
         })
         .send(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
       const reported = outcome.result.body.usage?.prompt_tokens;
@@ -70,8 +68,8 @@ export function registerEmbeddingsRoute(app: FastifyInstance, gateway: GatewayDe
               outputTokens: 0,
               estimated: true,
             };
-      void recordGeneration(gateway, {
-        ...base,
+      void recordGeneration(gateway, call, {
+        ...unstreamed,
         route: outcome.route.name,
         targetId: outcome.target.id,
         provider: outcome.target.provider,
@@ -89,8 +87,8 @@ export function registerEmbeddingsRoute(app: FastifyInstance, gateway: GatewayDe
         ? error
         : new FlywheelError('internal_error', 'The gateway failed.', { cause: error });
       const last = attempts.at(-1);
-      void recordGeneration(gateway, {
-        ...base,
+      void recordGeneration(gateway, call, {
+        ...unstreamed,
         route: last?.route,
         targetId: last?.targetId,
         provider: last?.provider,

@@ -11,6 +11,10 @@ const config = `models:
     targets:
       - { provider: openai-compatible, model: priced-model, base_url: "{{primary}}", api_key: k }
     retries: { max: 0 }
+  - name: pooled
+    targets:
+      - { provider: openai-compatible, model: priced-model, base_url: "{{pool}}", api_key: k }
+    retries: { max: 0 }
   - name: cached
     targets:
       - { provider: openai-compatible, model: priced-model, base_url: "{{primary}}", api_key: k }
@@ -27,7 +31,7 @@ let gateway: InProcessGateway;
 const recordErrors: unknown[] = [];
 
 beforeAll(async () => {
-  t = await startGatewayTestApp(config, { fakes: ['primary'] });
+  t = await startGatewayTestApp(config, { fakes: ['primary', 'pool'] });
   gateway = createInProcessGateway(t.gateway, (error) => recordErrors.push(error));
 });
 afterAll(async () => {
@@ -107,6 +111,23 @@ describe('the in-process gateway', () => {
       'error.code': 'upstream_error',
       'http.status': 502,
     });
+  });
+
+  it('lets a caller that calls again at once reuse the connection of its last call', async () => {
+    // undici frees a kept-alive connection one turn of the event loop after the answer; a caller
+    // handed the answer before that would open a new connection for each next call.
+    const pool = t.fakes.pool!;
+    const workers = 10;
+    await Promise.all(
+      Array.from({ length: workers }, async (_, worker) => {
+        for (let call = 0; call < 5; call++) {
+          const body = { model: 'pooled', messages: [{ role: 'user', content: `${worker}.${call}` }] };
+          await gateway.chat({ projectId: t.projectId, body });
+        }
+      }),
+    );
+    expect(pool.requests).toHaveLength(workers * 5);
+    expect(pool.connectionsOpened()).toBeLessThanOrEqual(workers);
   });
 
   it('aborts the upstream call when the caller aborts', async () => {
