@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import { FlywheelError } from '@flywheel/spec';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pgModule from 'pg';
 import type { DatabaseSchema } from '../schema/database-schema.js';
 import type { StorageDialect } from './storage-dialect.js';
 
@@ -14,9 +15,15 @@ export interface PostgresDialectOptions {
   connectTimeoutMs?: number;
 }
 
+// `pg` is loaded on first use: every process that stays on SQLite (the default, and every CLI
+// command on a local data dir) skips loading it (~25 ms of start-up CPU, measured with --cpu-prof).
+const require = createRequire(import.meta.url);
+let pgLoaded: typeof pgModule | undefined;
+
 /** PostgreSQL through a `pg` pool. */
 export function createPostgresDialect(options: PostgresDialectOptions): StorageDialect {
-  const pool = new pg.Pool({
+  pgLoaded ??= require('pg') as typeof pgModule;
+  const pool = new pgLoaded.Pool({
     connectionString: options.connectionString,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
