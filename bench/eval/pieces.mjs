@@ -10,11 +10,12 @@
 // @flywheel/core at the same concurrency):
 //   runner           callModel answers a fixed result at once; write() drops the result
 //   + client → fake  callModel is the CLI's gateway client (undici pool) straight to the fake
-//   + gateway        the client goes to Flywheel started in-process (as `flywheel eval` does:
-//                    connectEval), which calls the fake; traces on; write() drops the result
-//   full session     runEvalSession, i.e. the above plus the experiment (results appended over
-//                    HTTP in batches of 200 and stored in SQLite): `flywheel eval` minus argv
-//                    parsing and the printed summary
+//   + gateway        the client calls the gateway of Flywheel started in-process, without HTTP
+//                    (as `flywheel eval` does: connectEval, decision 0008), which calls the fake;
+//                    traces on; write() drops the result
+//   full session     runEvalSession, i.e. the above plus the experiment (results appended in
+//                    batches of 200 and committed on the writer thread): `flywheel eval` minus
+//                    argv parsing and the printed summary
 // Measured around the run only (start-up excluded): wall time, process CPU (process.cpuUsage, all
 // threads), main-thread CPU (/proc/self/task/<pid>/stat), and the CPU of the other threads.
 //
@@ -130,7 +131,13 @@ async function runPiece(piece, { folder, fakeUrl, cases, warm }) {
       if (piece === 'gateway') connection = await connectEval(input, io);
       gateway = createGatewayClient(
         piece === 'gateway'
-          ? { baseUrl: connection.baseUrl, apiKey: connection.apiKey, connections: Math.max(concurrency, 8) }
+          ? {
+              baseUrl: connection.baseUrl,
+              apiKey: connection.apiKey,
+              connections: Math.max(concurrency, 8),
+              // As `flywheel eval` does: the embedded gateway without HTTP (decision 0008).
+              ...(connection.inProcess ? { inProcess: connection.inProcess } : {}),
+            }
           : { baseUrl: fakeUrl, apiKey: 'x', connections: Math.max(concurrency, 8) },
       );
       const alias = piece === 'gateway' ? 'bench' : 'bench-model';
