@@ -192,6 +192,32 @@ describe('openai-compatible provider', () => {
     expect(error.message).toContain('fake stream failure');
   });
 
+  it('keeps the connection of a stream read to [DONE] for the next call', async () => {
+    const own = await startFakeOpenAI();
+    const ownTransport = createUndiciTransport({ connectTimeoutMs: 1000 });
+    try {
+      const streaming = createOpenAICompatible({ baseUrl: own.url, transport: ownTransport }).languageModel(
+        'm',
+      );
+      for (let call = 0; call < 5; call++) {
+        const result = await streaming.doChat({
+          body: { ...chatBody, stream: true },
+          signal: new AbortController().signal,
+          timeouts,
+        });
+        if (!result.stream) throw new Error('expected a stream');
+        expect((await collect(result.events)).at(-1)?.done).toBe(true);
+        // undici frees a connection one turn of the event loop after its answer.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(own.requests.every((request) => !request.aborted)).toBe(true);
+      expect(own.connectionsOpened()).toBe(1);
+    } finally {
+      await ownTransport.close();
+      await own.close();
+    }
+  });
+
   it('aborts the upstream request when the consumer stops reading', async () => {
     fake.behave(() => ({ kind: 'stream', chunks: Array.from({ length: 50 }, () => 'x'), chunkDelayMs: 20 }));
     const result = await model().doChat({

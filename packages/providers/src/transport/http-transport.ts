@@ -16,7 +16,7 @@ export interface TransportRequest {
 export interface TransportResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  /** The body as it arrives; stop reading (break) to abort. */
+  /** The body as it arrives; stop reading (break) to abort, or call `discard()` first to keep the connection. */
   body: AsyncIterable<Uint8Array>;
   /** The whole body. */
   bytes(): Promise<Uint8Array>;
@@ -77,10 +77,11 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Htt
         throw toTransportError(error, request.signal);
       }
       const body = response.body;
+      const reading = { discarded: false };
       return {
         status: response.statusCode,
         headers: response.headers,
-        body: readBody(body, request.signal),
+        body: readBody(body, request.signal, reading),
         async bytes() {
           try {
             return new Uint8Array(await body.arrayBuffer());
@@ -89,6 +90,7 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Htt
           }
         },
         async discard() {
+          reading.discarded = true;
           await body.dump().catch(() => undefined);
         },
       };
@@ -97,11 +99,27 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Htt
   };
 }
 
-async function* readBody(body: AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncIterable<Uint8Array> {
+/**
+ * The body as it arrives; a consumer that stops early (break) destroys it, which aborts the
+ * request — unless it called `discard()` first, as the stream readers do after `[DONE]`. Node's
+ * own async iterator destroys the stream on every early stop with a new `AbortError`, whose stack
+ * trace was ~40 µs of every streamed request (measured with --cpu-prof), though by `[DONE]` the
+ * body has usually been read to its end and `discard()` frees the connection cheaply.
+ */
+async function* readBody(
+  body: Dispatcher.ResponseData['body'],
+  signal: AbortSignal,
+  reading: { discarded: boolean },
+): AsyncIterable<Uint8Array> {
+  let ended = false;
   try {
-    for await (const chunk of body) yield chunk;
+    for await (const chunk of body.iterator({ destroyOnReturn: false })) yield chunk as Uint8Array;
+    ended = true;
   } catch (error) {
+    ended = true;
     throw toTransportError(error, signal);
+  } finally {
+    if (!ended && !reading.discarded) body.destroy();
   }
 }
 
