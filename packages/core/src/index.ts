@@ -189,7 +189,7 @@ export {
 export type { TokenUsage } from './tokens/token-usage.js';
 export { usageFromOpenAI } from './tokens/token-usage.js';
 export type { RollupCell, TraceBatchAccess } from './tracing/apply-trace-batch.js';
-export { applyTraceBatch, rollupKey } from './tracing/apply-trace-batch.js';
+export { applyTraceBatch, joinTraceBatches, rollupKey } from './tracing/apply-trace-batch.js';
 export type { BatchingSink, BatchingSinkOptions, BatchingSinkStats } from './tracing/batching-sink.js';
 export { createBatchingSink } from './tracing/batching-sink.js';
 export type { EventsToBatchOptions, IngestItemResult } from './tracing/ingest-events.js';

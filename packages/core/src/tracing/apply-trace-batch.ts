@@ -45,6 +45,33 @@ export interface TraceBatchAccess {
   putScores(projectId: string, batch: TraceWriteBatch['scores']): Promise<void>;
 }
 
+/**
+ * Joins consecutive batches of one project into one, in order. A group commit of the gateway's
+ * traces is hundreds of one-trace batches: applied one by one, each read and rewrote the same
+ * minute's rollup cell and paid the merge's fixed costs again. Patches keep their order, so the
+ * result is what applying the batches one after another gives.
+ */
+export function joinTraceBatches(batches: readonly TraceWriteBatch[]): TraceWriteBatch[] {
+  const joined: TraceWriteBatch[] = [];
+  let open: TraceWriteBatch | undefined;
+  for (const batch of batches) {
+    if (open && open.projectId === batch.projectId) {
+      open.traces.push(...batch.traces);
+      open.spans.push(...batch.spans);
+      open.scores.push(...batch.scores);
+      continue;
+    }
+    open = {
+      projectId: batch.projectId,
+      traces: [...batch.traces],
+      spans: [...batch.spans],
+      scores: [...batch.scores],
+    };
+    joined.push(open);
+  }
+  return joined;
+}
+
 /** The key of a rollup cell within a project. */
 export const rollupKey = (cell: Pick<RollupCell, 'bucket' | 'model' | 'prompt'>) =>
   `${cell.bucket}\u0000${cell.model}\u0000${cell.prompt}`;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { joinTraceBatches } from '@flywheel/core';
 import { FlywheelError } from '@flywheel/spec';
 import { createSqliteTraceWrites } from '../dialects/sqlite-trace-writes.js';
 import { openStorage, type StorageOptions } from '../open-storage.js';
@@ -37,12 +38,14 @@ async function handle(request: WriterRequest): Promise<WriterResponse> {
       );
       return { id: request.id, ok: true, stored };
     }
+    // One transaction either way; batches of one project are merged as one.
+    const batches = joinTraceBatches(request.batches);
     if (sqliteWrites) {
-      await sqliteWrites.write(request.batches);
+      await sqliteWrites.write(batches);
       return { id: request.id, ok: true };
     }
     await storage.stores.transaction(async (transaction) => {
-      for (const batch of request.batches) await transaction.traces.write(batch);
+      for (const batch of batches) await transaction.traces.write(batch);
     });
     return { id: request.id, ok: true };
   } catch (error) {
