@@ -75,6 +75,8 @@ describe('response cache', () => {
     expect(second.status).toBe(200);
     expect(second.headers.get('x-flywheel-cache-status')).toBe('hit');
     expect(second.headers.get('content-type')).toContain('application/json');
+    // Nothing went upstream, so the hit costs nothing (its trace says the same).
+    expect(second.headers.get('x-flywheel-cost-usd')).toBe('0');
     expect(await second.text()).toBe(firstBody);
     expect(fake.requests).toHaveLength(1);
   });
