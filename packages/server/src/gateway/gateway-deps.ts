@@ -17,6 +17,11 @@ export interface GatewayDeps {
   cacheDefaultTtlSeconds: number;
   /** Where finished calls go; never awaited on the request path. */
   sink: BatchingSink<TraceWriteBatch>;
+  /**
+   * Traces being made that are not in the sink yet (counting tokens with a tokenizer is
+   * asynchronous); `close()` waits for them, so a call answered just before shutdown is traced.
+   */
+  recordings: Set<Promise<void>>;
   prices: PriceTable;
   /** Request and response payloads are kept in traces up to this many bytes each. */
   traceMaxPayloadBytes: number;

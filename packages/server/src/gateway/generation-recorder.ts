@@ -58,7 +58,19 @@ export interface GenerationOutcome {
  * answer went out; when the provider reported no usage, tokens are counted with a tokenizer and
  * marked estimated; cost stays null (unknown) when no price applies.
  */
-export async function recordGeneration(
+export function recordGeneration(
+  deps: GatewayDeps,
+  call: GenerationCall,
+  outcome: GenerationOutcome,
+): Promise<void> {
+  const recording = makeGeneration(deps, call, outcome);
+  deps.recordings.add(recording);
+  const done = () => deps.recordings.delete(recording);
+  recording.then(done, done);
+  return recording;
+}
+
+async function makeGeneration(
   deps: GatewayDeps,
   call: GenerationCall,
   outcome: GenerationOutcome,

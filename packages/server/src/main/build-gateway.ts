@@ -84,6 +84,7 @@ export function buildGateway(
     });
   }
 
+  const recordings = new Set<Promise<void>>();
   return {
     gateway: {
       engine: createGatewayEngine({ routes, breaker: settings.gateway.breaker }),
@@ -91,6 +92,7 @@ export function buildGateway(
       cache: createMemoryResponseCache({ maxBytes: settings.gateway.cache.maxBytes }),
       cacheDefaultTtlSeconds: settings.gateway.cache.defaultTtlSeconds,
       sink: tracing.sink,
+      recordings,
       prices: tracing.prices,
       traceMaxPayloadBytes: settings.gateway.traceMaxPayloadBytes,
       hashKey: (text) => createHash('sha256').update(text).digest('hex'),
@@ -101,6 +103,8 @@ export function buildGateway(
       onChange: (projectId) => credentialModels.invalidate(projectId),
     },
     async close() {
+      // Traces still counting tokens reach the sink before the caller closes it.
+      while (recordings.size > 0) await Promise.allSettled([...recordings]);
       await credentialModels.close();
       await Promise.all(transports.map((transport) => transport.close().catch(() => undefined)));
     },
