@@ -143,7 +143,34 @@ describe('eval runner', () => {
     );
     expect(peak).toBe(7);
     expect(finished).toBe(200);
-    expect(maxAhead).toBeLessThanOrEqual(8);
+    // Seven calls in flight and at most seven answers being scored, plus the case being pulled.
+    expect(maxAhead).toBeLessThanOrEqual(15);
+  });
+
+  it('starts the next call before it scores and writes the answer that just arrived', async () => {
+    const events: string[] = [];
+    await runEval(
+      { prompts: [textPrompt], providers: [modelA], cases: cases(['France', 'Italy', 'Spain']) },
+      {
+        callModel: async (call) => {
+          events.push(`call ${call.evalCase.key}`);
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          return answer(capitals[call.evalCase.vars.country as string]!);
+        },
+        write: (result) => {
+          events.push(`write ${result.caseKey}`);
+        },
+      },
+      { concurrency: 1 },
+    );
+    expect(events).toEqual([
+      'call France',
+      'call Italy',
+      'write France',
+      'call Spain',
+      'write Italy',
+      'write Spain',
+    ]);
   });
 
   it('records a missing variable or a failing model as an errored result without stopping the run', async () => {

@@ -38,8 +38,9 @@ interface WorkItem {
 /**
  * Runs every prompt × provider × case × repeat with a concurrency limit. Cases are pulled from
  * the plan only as workers free up, and each result goes to `deps.write` as soon as it is
- * scored, so a run of 100,000 cases holds about `concurrency` of them at a time. Cancelling
- * keeps every result already written and reports `cancelled: true`.
+ * scored, so a run of 100,000 cases holds at most `2 × concurrency` of them at a time (calls in
+ * flight, answers being scored). A worker starts its next call before its answer is scored.
+ * Cancelling keeps every answer that arrived and reports `cancelled: true`.
  *
  * @example
  * const summary = await runEval(plan, { callModel, write: (result) => experiment.add(result) }, { concurrency: 50 });
@@ -69,35 +70,47 @@ export async function runEval(
 
   const work = workItems(plan, repeat);
   let failure: unknown;
+  const fail = (error: unknown) => {
+    failure ??= error;
+    cancel.abort(error);
+  };
+  // Answers being scored and written. A worker hands its answer over and starts its next call
+  // at once; the scoring runs in the check phase after the answers that arrived together have
+  // all started their next calls, so the model waits on the network, not on our CPU. At most
+  // `concurrency` answers wait here (a worker waits when it is full), so memory stays bounded.
+  const finishing = new Set<Promise<void>>();
+  const finish = async (called: CalledModel) => {
+    await nextTurn();
+    const result = await scoreAnswer(called, deps);
+    await deps.write(result);
+    addResultToSummary(summary, result);
+    deps.onProgress?.({
+      done: summary.total.results,
+      total,
+      passed: summary.total.passed,
+      failed: summary.total.failed,
+      errored: summary.total.errored,
+    });
+  };
   const worker = async () => {
     while (!cancel.signal.aborted && failure === undefined) {
       const next = await work.next();
       if (next.done || cancel.signal.aborted) return;
       const call = new AbortController();
       inFlight.add(call);
-      const result = await runOne(next.value, deps, call.signal).finally(() => inFlight.delete(call));
+      const called = await callOne(next.value, deps, call.signal).finally(() => inFlight.delete(call));
       // A call cut short by cancelling is left out, never recorded as a failure of the model.
-      if (result === undefined || cancel.signal.aborted) return;
-      await deps.write(result);
-      addResultToSummary(summary, result);
-      deps.onProgress?.({
-        done: summary.total.results,
-        total,
-        passed: summary.total.passed,
-        failed: summary.total.failed,
-        errored: summary.total.errored,
-      });
+      // An answer that arrived is kept, also when the run is cancelled meanwhile.
+      if (called === undefined) return;
+      while (finishing.size >= concurrency) await Promise.race(finishing);
+      const finished = finish(called).catch(fail);
+      finishing.add(finished);
+      void finished.then(() => finishing.delete(finished));
     }
   };
   try {
-    await Promise.all(
-      Array.from({ length: concurrency }, () =>
-        worker().catch((error: unknown) => {
-          failure ??= error;
-          cancel.abort(error);
-        }),
-      ),
-    );
+    await Promise.all(Array.from({ length: concurrency }, () => worker().catch(fail)));
+    while (finishing.size > 0) await Promise.all(finishing);
   } finally {
     options.signal?.removeEventListener('abort', stopOnSignal);
     await work.return(undefined);
@@ -119,11 +132,42 @@ async function* workItems(plan: EvalPlan, repeat: number): AsyncGenerator<WorkIt
   }
 }
 
-async function runOne(
+/** A case whose model call is over: its answer, or the error that replaced it. */
+interface CalledModel {
+  item: WorkItem;
+  model: EvalModelResult | undefined;
+  error: { code: string; message: string } | null;
+  promptText: string | undefined;
+}
+
+/** Renders the prompt and calls the model; undefined when the call was cut short by cancelling. */
+async function callOne(
   item: WorkItem,
   deps: EvalRunnerDeps,
   signal: AbortSignal,
-): Promise<EvalCaseResult | undefined> {
+): Promise<CalledModel | undefined> {
+  const { prompt, provider, evalCase } = item;
+  let promptText: string | undefined;
+  try {
+    const rendered = compileTemplate(prompt.template, evalCase.vars);
+    promptText =
+      typeof rendered === 'string'
+        ? rendered
+        : rendered.map((message) => `${message.role}: ${message.content}`).join('\n\n');
+    const model = await deps.callModel({ prompt, provider, evalCase, repeat: item.repeat, rendered, signal });
+    return { item, model, error: null, promptText };
+  } catch (caught) {
+    if (signal.aborted) return undefined;
+    const error = FlywheelError.is(caught)
+      ? { code: caught.code, message: caught.message }
+      : { code: 'internal_error', message: caught instanceof Error ? caught.message : String(caught) };
+    return { item, model: undefined, error, promptText };
+  }
+}
+
+/** Runs the case's assertions on its answer and builds its result. */
+async function scoreAnswer(called: CalledModel, deps: EvalRunnerDeps): Promise<EvalCaseResult> {
+  const { item, model, error, promptText } = called;
   const { prompt, provider, evalCase } = item;
   const base = {
     caseIndex: evalCase.index,
@@ -134,22 +178,6 @@ async function runOne(
     vars: evalCase.vars,
     ...(evalCase.source !== undefined ? { source: evalCase.source } : {}),
   };
-  let model: EvalModelResult | undefined;
-  let error: { code: string; message: string } | null = null;
-  let promptText: string | undefined;
-  try {
-    const rendered = compileTemplate(prompt.template, evalCase.vars);
-    promptText =
-      typeof rendered === 'string'
-        ? rendered
-        : rendered.map((message) => `${message.role}: ${message.content}`).join('\n\n');
-    model = await deps.callModel({ prompt, provider, evalCase, repeat: item.repeat, rendered, signal });
-  } catch (caught) {
-    if (signal.aborted) return undefined;
-    error = FlywheelError.is(caught)
-      ? { code: caught.code, message: caught.message }
-      : { code: 'internal_error', message: caught instanceof Error ? caught.message : String(caught) };
-  }
   const context = {
     output: model?.output ?? '',
     vars: evalCase.vars,
@@ -186,6 +214,12 @@ async function runOne(
     traceId: model?.traceId ?? null,
     cached: model?.cached ?? false,
   };
+}
+
+/** Resolves in the check phase of the event loop (Node), or in the next task elsewhere. */
+function nextTurn(): Promise<void> {
+  const { setImmediate } = globalThis as { setImmediate?: (callback: () => void) => unknown };
+  return new Promise((resolve) => (setImmediate ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 function positiveInteger(value: number, name: string): number {
