@@ -3,7 +3,7 @@
 //
 //   BENCH_NODE_ARGS="--import /abs/path/bench/eval/diagnose.mjs" DIAGNOSE_OUT=/tmp/diag.json \
 //     BENCH_TOOLS=flywheel node bench/eval/run.mjs
-//   (or: node --import ./bench/eval/diagnose.mjs packages/cli/dist/bin.js eval …)
+//   (or: node --import ./bench/eval/diagnose.mjs packages/cli/bundle/flywheel.js eval …)
 //
 // At exit (main thread only) it writes JSON to DIAGNOSE_OUT (default ./diagnose.json):
 //   stalls       every time the event loop was late by ≥ DIAGNOSE_STALL_MS (default 20) — a 5 ms

@@ -29,7 +29,7 @@ import { expectedCell, machineBusySeconds } from './fake-model.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const flywheelBin = join(root, 'packages', 'cli', 'dist', 'bin.js');
+const flywheelBin = join(root, 'packages', 'cli', 'bundle', 'flywheel.js');
 const promptfooBin = join(here, 'node_modules', 'promptfoo', 'dist', 'src', 'entrypoint.js');
 const timeBin = '/usr/bin/time';
 const env = process.env;

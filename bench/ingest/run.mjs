@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { buildNativeBody, buildOtlpBody, spansPerBatch, vocabulary } from './spans.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = join(root, 'packages', 'cli', 'dist', 'bin.js');
+const bin = join(root, 'packages', 'cli', 'bundle', 'flywheel.js');
 const env = process.env;
 const quick = env.BENCH_QUICK === '1';
 const settings = {

@@ -9,7 +9,7 @@ import { excerpt, freePort, spawnPinned, stopProcess, waitForHttp } from './proc
 
 const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = resolve(benchDir, '..', '..');
-const flywheelBin = join(repoRoot, 'packages', 'cli', 'dist', 'bin.js');
+const flywheelBin = join(repoRoot, 'packages', 'cli', 'bundle', 'flywheel.js');
 const portkeyBin = join(benchDir, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js');
 
 export const chatPath = '/v1/chat/completions';

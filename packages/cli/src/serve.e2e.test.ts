@@ -28,6 +28,10 @@ describe('flywheel serve, end to end', () => {
     const admin = createFlywheelClient({ baseUrl: first.url, apiKey: adminKey! });
     expect(await admin.health()).toMatchObject({ status: 'ok', storage: 'sqlite' });
     expect(await admin.projects.current()).toMatchObject({ name: 'default' });
+    // The web UI that `npm run build` wrote to apps/web/dist, found from the bundled command.
+    const page = await fetch(`${first.url}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
 
     const created = await admin.keys.create({ name: 'e2e', scopes: ['read'] });
     const reader = createFlywheelClient({ baseUrl: first.url, apiKey: created.key });

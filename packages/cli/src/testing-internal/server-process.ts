@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// The real built command, as `npm start` runs it: end-to-end suites test what ships, not the sources.
-export const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'bin.js');
+// The real built command, as `npm start` runs it (the bundle `npm run build` makes): end-to-end
+// suites test what ships, not the sources.
+export const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bundle', 'flywheel.js');
 
 /** A `flywheel serve` child process. */
 export interface ServerProcess {
