@@ -10,6 +10,11 @@ export interface CliIo {
   interactive?: boolean;
   /** Calls `handler` once on SIGTERM or SIGINT; returns a function that stops listening. */
   onShutdownSignal(handler: (signal: string) => void): () => void;
+  /**
+   * A long batch run starts in this process (`flywheel eval`): the real process keeps its heap
+   * closer to what is live (see `node-io.ts`). Absent in tests.
+   */
+  startBatchRun?(): void;
 }
 
 /** Parsed flags and positionals of one invocation. */

@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import type { CliIo } from './command.js';
 
 /** The real process's streams, environment and signals. */
@@ -16,6 +17,15 @@ export function nodeIo(): CliIo {
         process.off('SIGTERM', listener);
         process.off('SIGINT', listener);
       };
+    },
+    startBatchRun() {
+      // An eval allocates fast and keeps little: ~45 MB live on the main thread at any time, at
+      // ~4,000 cases/s. V8 then lets the old generation grow to up to 4× the live set before a
+      // full collection, so the peak grew with the length of the run (370 MB at 100,000 cases,
+      // 255 MB at 10,000). A growth factor of 2.5 keeps it at ~300 MB with no measurable CPU
+      // cost (bench/eval, decision 0010). The flag is read at each heap resize, so setting it
+      // now takes effect; it is process-wide (the writer thread too).
+      setFlagsFromString('--heap-growing-percent=150');
     },
   };
 }

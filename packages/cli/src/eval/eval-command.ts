@@ -97,6 +97,7 @@ export const evalCommand: CommandDefinition = {
   async run(input, io) {
     const [suitePath] = input.positionals;
     const options = parseEvalFlags(input, suitePath!);
+    io.startBatchRun?.();
     const controller = new AbortController();
     const stopListening = io.onShutdownSignal(() => {
       io.stderr('\nStopping: no new calls; the results that finished are kept…\n');

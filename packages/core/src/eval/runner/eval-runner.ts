@@ -79,6 +79,9 @@ export async function runEval(
   // all started their next calls, so the model waits on the network, not on our CPU. At most
   // `concurrency` answers wait here (a worker waits when it is full), so memory stays bounded.
   const finishing = new Set<Promise<void>>();
+  // Workers waiting for room among them (one wakes per answer scored; no Promise.race, which
+  // would hang a reaction on every pending answer each time a worker waits).
+  const waiting: Array<() => void> = [];
   const finish = async (called: CalledModel) => {
     await nextTurn();
     const result = await scoreAnswer(called, deps);
@@ -102,10 +105,13 @@ export async function runEval(
       // A call cut short by cancelling is left out, never recorded as a failure of the model.
       // An answer that arrived is kept, also when the run is cancelled meanwhile.
       if (called === undefined) return;
-      while (finishing.size >= concurrency) await Promise.race(finishing);
+      while (finishing.size >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
       const finished = finish(called).catch(fail);
       finishing.add(finished);
-      void finished.then(() => finishing.delete(finished));
+      void finished.then(() => {
+        finishing.delete(finished);
+        waiting.shift()?.();
+      });
     }
   };
   try {
