@@ -1,6 +1,9 @@
 // Synthetic spans for the ingestion benchmark: ~1 KB each, ten traces of ten spans per batch,
-// start times spread over the last 24 hours, a few models, 2 % errors, words from a small
-// vocabulary so a text search hits about one trace in a thousand.
+// start times spread over the last 24 hours, a few models, 2 % errors. Each input and output starts
+// with words from a small vocabulary, so a text search hits about one trace in a thousand. The
+// rest is prose-like: words drawn from 2,000 with Zipf's law, as in natural text (about a third of the
+// words of an input repeat an earlier one). Before 2026-12-07 it was one sentence repeated, which
+// made the full-text index's work per span unrealistically small.
 import { randomBytes } from 'node:crypto';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -9,7 +12,25 @@ export const spansPerBatch = 100;
 const tracesPerBatch = 10;
 const models = ['gpt-4o-mini', 'gpt-4o', 'claude-3-5-haiku', 'qwen2.5:7b', 'llama3.1:8b'];
 export const vocabulary = Array.from({ length: 1000 }, (_, index) => `word${index.toString(36)}x`);
-const filler = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor ';
+const prose = Array.from({ length: 2000 }, (_, index) => `prose${index.toString(36)}`);
+// Zipf's law (exponent 1) over `prose`: cumulative weights, searched by bisection.
+const zipf = prose.map((_, index) => 1 / (index + 1));
+for (let index = 1; index < zipf.length; index++) zipf[index] += zipf[index - 1];
+function proseWords(count) {
+  const words = [];
+  for (let word = 0; word < count; word++) {
+    const target = Math.random() * zipf[zipf.length - 1];
+    let low = 0;
+    let high = zipf.length - 1;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (zipf[middle] < target) low = middle + 1;
+      else high = middle;
+    }
+    words.push(prose[low]);
+  }
+  return words.join(' ');
+}
 
 const pick = (items) => items[Math.floor(Math.random() * items.length)];
 const hex = (bytes) => randomBytes(bytes).toString('hex');
@@ -31,8 +52,8 @@ function spanFacts() {
         end: start + s * 10 + duration,
         model: pick(models),
         error: Math.random() < 0.02,
-        input: `${pick(vocabulary)} ${pick(vocabulary)} ${filler.repeat(7)}`,
-        output: `${pick(vocabulary)} ${filler.repeat(2)}`,
+        input: `${pick(vocabulary)} ${pick(vocabulary)} ${proseWords(65)}`,
+        output: `${pick(vocabulary)} ${proseWords(20)}`,
         inputTokens: 100 + Math.floor(Math.random() * 900),
         outputTokens: 10 + Math.floor(Math.random() * 300),
       });
