@@ -1,7 +1,7 @@
 import { type ChatStreamEvent, type PhaseTimeouts, UpstreamError } from '@flywheel/spec';
 import type { CallDeadline } from '../transport/call-deadline.js';
 import type { TransportResponse } from '../transport/http-transport.js';
-import { parseChatEvent, splitServerSentEvents } from '../transport/server-sent-events.js';
+import { parseChatEvent, serverSentEventBatches } from '../transport/server-sent-events.js';
 
 /**
  * The events of an OpenAI-format stream, with the idle timeout re-armed after each one. A
@@ -17,34 +17,36 @@ export async function* readOpenAIChatStream(
   let finished = false;
   let complete = false;
   try {
-    for await (const raw of splitServerSentEvents(response.body)) {
-      const event = parseChatEvent(raw);
-      if (event.error !== undefined) {
-        const body = event.error as { message?: unknown; type?: unknown };
-        throw new UpstreamError(
-          'upstream_error',
-          `${provider} sent an error inside the stream: ${typeof body.message === 'string' ? body.message : JSON.stringify(body)}`,
-          {
-            retryable: body.type !== 'invalid_request_error',
-            phase: 'stream',
-            upstreamBody: { error: body },
-          },
-        );
+    for await (const events of serverSentEventBatches(response.body)) {
+      for (const raw of events) {
+        const event = parseChatEvent(raw);
+        if (event.error !== undefined) {
+          const body = event.error as { message?: unknown; type?: unknown };
+          throw new UpstreamError(
+            'upstream_error',
+            `${provider} sent an error inside the stream: ${typeof body.message === 'string' ? body.message : JSON.stringify(body)}`,
+            {
+              retryable: body.type !== 'invalid_request_error',
+              phase: 'stream',
+              upstreamBody: { error: body },
+            },
+          );
+        }
+        if (event.chunk === undefined && !event.done) {
+          // Comments and keep-alives pass through but prove nothing about progress.
+          yield event;
+          continue;
+        }
+        deadline.arm('idle', timeouts.idleMs);
+        if (event.chunk?.choices?.some((choice) => choice.finish_reason)) finished = true;
+        if (event.done) {
+          complete = true;
+          yield { raw: event.raw, done: true };
+          void response.discard();
+          return;
+        }
+        yield { raw: event.raw, chunk: event.chunk! };
       }
-      if (event.chunk === undefined && !event.done) {
-        // Comments and keep-alives pass through but prove nothing about progress.
-        yield event;
-        continue;
-      }
-      deadline.arm('idle', timeouts.idleMs);
-      if (event.chunk?.choices?.some((choice) => choice.finish_reason)) finished = true;
-      if (event.done) {
-        complete = true;
-        yield { raw: event.raw, done: true };
-        void response.discard();
-        return;
-      }
-      yield { raw: event.raw, chunk: event.chunk! };
     }
     if (!finished) {
       throw new UpstreamError('upstream_error', `${provider} closed the stream before it was complete.`, {

@@ -22,6 +22,7 @@ export interface CallDeadline {
 export function startCallDeadline(parent: AbortSignal, timeouts: PhaseTimeouts): CallDeadline {
   const controller = new AbortController();
   let phaseTimer: ReturnType<typeof setTimeout> | undefined;
+  let armed: { phase: string; ms: number } | undefined;
   const abort = (reason: unknown) => {
     if (!controller.signal.aborted) controller.abort(reason);
   };
@@ -45,7 +46,14 @@ export function startCallDeadline(parent: AbortSignal, timeouts: PhaseTimeouts):
   return {
     signal: controller.signal,
     arm(phase, ms) {
+      // A stream re-arms its idle timer after every event: restarting the same timer is cheaper
+      // than clearing it and making a new one (a timer object and a closure per event).
+      if (phaseTimer !== undefined && armed?.phase === phase && armed.ms === ms) {
+        phaseTimer.refresh();
+        return;
+      }
       if (phaseTimer !== undefined) clearTimeout(phaseTimer);
+      armed = { phase, ms };
       phaseTimer = setTimeout(() => {
         const what =
           phase === 'first_token'
