@@ -31,6 +31,20 @@ describe('price table', () => {
   const input = (provider: string, model: string, at = day('2025-06-01')) =>
     table.lookup(provider, model, at)?.inputPerMillion;
 
+  it('answers a repeated lookup the same way, changing at UTC midnight when a new price starts', () => {
+    const repeated = createPriceTable(shipped);
+    const at = (iso: string) => repeated.lookup('openai', 'gpt-4o', new Date(iso))?.inputPerMillion;
+    expect(at('2024-10-01T23:59:59.999Z')).toBe(5);
+    expect(at('2024-10-01T00:00:00.000Z')).toBe(5);
+    expect(at('2024-10-02T00:00:00.000Z')).toBe(2.5);
+    expect(at('2024-10-01T12:00:00.000Z')).toBe(5);
+    expect(at('2024-10-02T18:00:00.000Z')).toBe(2.5);
+    // Unknown stays unknown, asked twice.
+    expect(repeated.lookup('openai-compatible', 'gpt-4o', day('2025-01-01'))).toBeUndefined();
+    expect(repeated.lookup('openai-compatible', 'gpt-4o', day('2025-01-01'))).toBeUndefined();
+    expect(repeated.lookup('openai', 'gpt-4o', new Date(Number.NaN))).toBeUndefined();
+  });
+
   it('finds a model by its exact id', () => {
     expect(input('openai', 'gpt-4o-mini')).toBe(0.15);
     expect(input('anthropic', 'claude-sonnet-4')).toBe(3);

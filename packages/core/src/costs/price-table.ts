@@ -47,26 +47,42 @@ export function createPriceTable(
   overrides: readonly ModelPrice[] = [],
 ): PriceTable {
   const sources = [indexRows(overrides), indexRows(prices)];
+  // Every traced call and every ingested generation looks its price up; the answer depends only
+  // on the provider, the model and the UTC day, and the table never changes. Found answers are
+  // kept (unknown ones too, as null), up to a bound, so a call costs one map lookup.
+  const found = new Map<string, ModelPrice | null>();
+  const maxFound = 10_000;
 
   return {
     lookup(provider, model, at) {
-      if (Number.isNaN(at.getTime())) return undefined;
-      const day = at.toISOString().slice(0, 10);
-      const baseModel = model.replace(snapshotSuffix, '');
-      const models = baseModel === model ? [model] : [model, baseModel];
-      const providers = provider === anyProvider ? [anyProvider] : [provider, anyProvider];
-      for (const rowsByKey of sources) {
-        for (const candidateModel of models) {
-          for (const candidateProvider of providers) {
-            const rows = rowsByKey.get(rowKey(candidateProvider, candidateModel));
-            // Rows are sorted newest first; the first that has started is in force.
-            if (rows) return rows.find((row) => row.effectiveFrom <= day);
-          }
-        }
-      }
-      return undefined;
+      const time = at.getTime();
+      if (Number.isNaN(time)) return undefined;
+      const key = `${provider}\u0000${model}\u0000${Math.floor(time / 86_400_000)}`;
+      const known = found.get(key);
+      if (known !== undefined) return known ?? undefined;
+      const price = find(provider, model, at);
+      if (found.size >= maxFound) found.clear();
+      found.set(key, price ?? null);
+      return price;
     },
   };
+
+  function find(provider: string, model: string, at: Date): ModelPrice | undefined {
+    const day = at.toISOString().slice(0, 10);
+    const baseModel = model.replace(snapshotSuffix, '');
+    const models = baseModel === model ? [model] : [model, baseModel];
+    const providers = provider === anyProvider ? [anyProvider] : [provider, anyProvider];
+    for (const rowsByKey of sources) {
+      for (const candidateModel of models) {
+        for (const candidateProvider of providers) {
+          const rows = rowsByKey.get(rowKey(candidateProvider, candidateModel));
+          // Rows are sorted newest first; the first that has started is in force.
+          if (rows) return rows.find((row) => row.effectiveFrom <= day);
+        }
+      }
+    }
+    return undefined;
+  }
 }
 
 function indexRows(rows: readonly ModelPrice[]): Map<string, ModelPrice[]> {
