@@ -4,10 +4,12 @@ import { fileURLToPath } from 'node:url';
 import {
   type BootstrapResult,
   bootstrapInstance,
+  type CreatedApiKey,
   createApiKeyService,
   createPriceTable,
   defaultPrices,
 } from '@flywheel/core';
+import { type ApiKeyScope, FlywheelError } from '@flywheel/spec';
 import { openStorage } from '@flywheel/storage';
 import { pino } from 'pino';
 import type { AppendExperimentResults } from './app/app-deps.js';
@@ -39,6 +41,8 @@ export interface RunningFlywheel {
    * the writer thread as `POST /api/experiments/:id/results` commits them.
    */
   appendExperimentResults: AppendExperimentResults;
+  /** The key asked for with `StartOptions.processKey`, in the instance's first project. */
+  processKey: CreatedApiKey | undefined;
   /** Stops accepting, lets in-flight requests finish, then closes the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -52,6 +56,11 @@ export interface StartOptions {
    * `npm run build` writes; without it `/` says to build it).
    */
   webDir?: string;
+  /**
+   * A key for a caller in this process (the local eval runner), valid only while this server
+   * runs and never stored (`ApiKeyService.issueProcessKey`), so nothing is left to revoke.
+   */
+  processKey?: { name: string; scopes: ApiKeyScope[] };
 }
 
 /** `apps/web/dist`, from `packages/server/src/main.ts` (tests) or `packages/server/dist/main.js` (built). */
@@ -103,6 +112,12 @@ export async function startFlywheel(
       appendExperimentResults: tracing.appendExperimentResults,
       webDir,
     });
+    let processKey: CreatedApiKey | undefined;
+    if (options.processKey) {
+      const [project] = await storage.stores.projects.list();
+      if (!project) throw new FlywheelError('project_not_found', 'This instance has no project.');
+      processKey = apiKeys.issueProcessKey({ projectId: project.id, ...options.processKey });
+    }
     if (bootstrap === undefined && settings.bootstrapKey !== undefined) {
       await apiKeys
         .verify(settings.bootstrapKey)
@@ -142,6 +157,7 @@ export async function startFlywheel(
       bootstrap,
       gateway,
       appendExperimentResults: tracing.appendExperimentResults,
+      processKey,
       close() {
         closing ??= (async () => {
           try {

@@ -201,6 +201,11 @@ describe('flywheel eval', () => {
       expect(spans).toEqual([
         expect.objectContaining({ kind: 'generation', model: 'old-model', status: 'ok' }),
       ]);
+      // The run's key lived only in the embedded server: no key is left behind, revoked or not.
+      expect((await storage.stores.apiKeys.list(project!.id)).map((key) => key.name)).toEqual([
+        'bootstrap admin',
+      ]);
+      expect(experiment!.createdBy).toMatchObject({ keyName: 'flywheel eval (local run)' });
     } finally {
       await storage.close();
     }

@@ -1,8 +1,6 @@
-import { createApiKeyService } from '@flywheel/core';
-import { createHmacKeyHasher, loadSettings, resolveServerSecret } from '@flywheel/server';
+import { loadSettings } from '@flywheel/server';
 import { type AppendExperimentResults, type InProcessGateway, startFlywheel } from '@flywheel/server/main';
 import { FlywheelError } from '@flywheel/spec';
-import { openStorage } from '@flywheel/storage';
 import type { CliIo, CommandInput } from '../command.js';
 import { settingFlags } from '../commands/shared-options.js';
 
@@ -27,8 +25,8 @@ export interface EvalConnection {
  * Connects an eval run. With `--server URL` (key from `--api-key` or FLYWHEEL_API_KEY), that
  * server's gateway and experiments are used, so a team sees CI runs in its UI. Without it,
  * Flywheel starts in this process on 127.0.0.1 with the local data dir and
- * flywheel.config.yaml (no server needed, as in CI), under a key made for this run and revoked
- * after it. Either way the run goes through the same gateway (cached, costed, traced).
+ * flywheel.config.yaml (no server needed, as in CI), under a key that only that embedded server
+ * accepts and that is never stored. Either way the run goes through the same gateway (cached, costed, traced).
  */
 export async function connectEval(input: CommandInput, io: CliIo): Promise<EvalConnection> {
   const flags = settingFlags(input);
@@ -66,50 +64,23 @@ export async function connectEval(input: CommandInput, io: CliIo): Promise<EvalC
     };
   }
 
-  const running = await startFlywheel(settings, { print: () => {} });
-  let keyId: string | undefined;
-  const keys = async <T>(
-    work: (service: ReturnType<typeof createApiKeyService>, projectId: string) => Promise<T>,
-  ) => {
-    const storage = openStorage({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
-    try {
-      const secret = resolveServerSecret({ secret: settings.secret, dataDir: settings.dataDir });
-      const service = createApiKeyService({
-        stores: storage.stores,
-        hasher: createHmacKeyHasher(secret.value),
-      });
-      const [project] = await storage.stores.projects.list();
-      if (!project) throw new FlywheelError('project_not_found', 'The local instance has no project.');
-      return await work(service, project.id);
-    } finally {
-      await storage.close();
-    }
+  // The run's key exists only inside the server it starts: nothing is stored, so nothing is
+  // left behind in `flywheel keys list` after the run.
+  const running = await startFlywheel(settings, {
+    print: () => {},
+    processKey: { name: 'flywheel eval (local run)', scopes: ['gateway', 'read', 'write'] },
+  });
+  const key = running.processKey!;
+  return {
+    baseUrl: running.url,
+    apiKey: key.key,
+    dataDir: settings.dataDir,
+    mode: 'local',
+    inProcess: {
+      gateway: running.gateway,
+      appendResults: running.appendExperimentResults,
+      projectId: key.record.projectId,
+    },
+    close: () => running.close(),
   };
-  try {
-    const created = await keys((service, projectId) =>
-      service.create({ projectId, name: 'flywheel eval (local run)', scopes: ['gateway', 'read', 'write'] }),
-    );
-    keyId = created.record.id;
-    return {
-      baseUrl: running.url,
-      apiKey: created.key,
-      dataDir: settings.dataDir,
-      mode: 'local',
-      inProcess: {
-        gateway: running.gateway,
-        appendResults: running.appendExperimentResults,
-        projectId: created.record.projectId,
-      },
-      async close() {
-        await running.close();
-        if (keyId !== undefined) {
-          const id = keyId;
-          await keys((service, projectId) => service.revoke(projectId, id)).catch(() => undefined);
-        }
-      },
-    };
-  } catch (error) {
-    await running.close();
-    throw error;
-  }
 }

@@ -43,6 +43,27 @@ describe('api key service', () => {
     expect(record.scopes).toEqual(['gateway']);
   });
 
+  it('issues a process key that only this service accepts and that is never stored', async () => {
+    const { key, record } = apiKeys.issueProcessKey({
+      projectId: 'proj_a',
+      name: 'flywheel eval (local run)',
+      scopes: ['gateway', 'read', 'write'],
+    });
+    expect(await apiKeys.verify(key)).toEqual(record);
+    expect(record).toMatchObject({
+      projectId: 'proj_a',
+      scopes: ['gateway', 'read', 'write'],
+      instanceAdmin: false,
+    });
+    // Still valid long after the cache of verified keys would have expired.
+    clock += 60_000;
+    expect((await apiKeys.verify(key)).id).toBe(record.id);
+    expect(await apiKeys.list('proj_a')).toEqual([]);
+    expect(await stores.apiKeys.findByHash(record.hash)).toBeUndefined();
+    const other = createApiKeyService({ stores, hasher });
+    expect((await rejection(other.verify(key))).code).toBe('invalid_api_key');
+  });
+
   it('verifies a valid key to its record', async () => {
     const { key, record } = await apiKeys.create({ projectId: 'proj_a', name: 'ci' });
     expect(await apiKeys.verify(key)).toEqual(record);

@@ -60,6 +60,12 @@ export interface ApiKeyService {
    * `invalid_api_key` (unknown, malformed and revoked keys are not told apart).
    */
   verify(key: string | undefined): Promise<ApiKeyRecord>;
+  /**
+   * A key that only this service instance accepts, kept in memory and never stored: it is not
+   * listed, cannot be revoked, and ends with the process (a local `flywheel eval` uses one with
+   * the server it embeds, so runs leave no keys behind).
+   */
+  issueProcessKey(input: Omit<CreateApiKeyInput, 'key' | 'instanceAdmin'>): CreatedApiKey;
 }
 
 /**
@@ -76,6 +82,23 @@ export function createApiKeyService(deps: ApiKeyServiceDeps): ApiKeyService {
   // Verified keys by hash. A revoke in this process drops the entry at once; one made by another
   // process (the CLI, another server) is seen within cacheTtlMs.
   const verified = new Map<string, { record: ApiKeyRecord; expiresAt: number }>();
+  // Keys of this process only, by hash (issueProcessKey).
+  const processKeys = new Map<string, ApiKeyRecord>();
+
+  function newRecord(input: CreateApiKeyInput, key: string): ApiKeyRecord {
+    const scopes = [...new Set(input.scopes ?? apiKeyScopes)];
+    return {
+      id: newId('key'),
+      projectId: input.projectId,
+      name: input.name,
+      hash: deps.hasher.hash(key),
+      ...apiKeyDisplayParts(key),
+      scopes: apiKeyScopes.filter((scope) => scopes.includes(scope)),
+      instanceAdmin: input.instanceAdmin ?? false,
+      createdAt: now().toISOString(),
+      revokedAt: null,
+    };
+  }
 
   function remember(record: ApiKeyRecord): void {
     if (verified.size >= cacheSize) {
@@ -94,19 +117,15 @@ export function createApiKeyService(deps: ApiKeyServiceDeps): ApiKeyService {
           `An API key must be '${apiKeyPrefix}' followed by at least 43 characters of A-Z, a-z, 0-9, '-' or '_'.`,
         );
       }
-      const scopes = [...new Set(input.scopes ?? apiKeyScopes)];
-      const record: ApiKeyRecord = {
-        id: newId('key'),
-        projectId: input.projectId,
-        name: input.name,
-        hash: deps.hasher.hash(key),
-        ...apiKeyDisplayParts(key),
-        scopes: apiKeyScopes.filter((scope) => scopes.includes(scope)),
-        instanceAdmin: input.instanceAdmin ?? false,
-        createdAt: now().toISOString(),
-        revokedAt: null,
-      };
+      const record = newRecord(input, key);
       await stores.apiKeys.create(record);
+      return { record, key };
+    },
+
+    issueProcessKey(input) {
+      const key = generateApiKey();
+      const record = newRecord(input, key);
+      processKeys.set(record.hash, record);
       return { record, key };
     },
 
@@ -135,6 +154,8 @@ export function createApiKeyService(deps: ApiKeyServiceDeps): ApiKeyService {
         );
       }
       const hash = deps.hasher.hash(key);
+      const processKey = processKeys.get(hash);
+      if (processKey) return processKey;
       const cached = verified.get(hash);
       if (cached && cached.expiresAt > now().getTime()) return cached.record;
       verified.delete(hash);
