@@ -1,7 +1,7 @@
 import { type ChatStreamEvent, type PhaseTimeouts, UpstreamError } from '@flywheel/spec';
 import type { CallDeadline } from '../transport/call-deadline.js';
 import type { TransportResponse } from '../transport/http-transport.js';
-import { doneEvent, encodeChatEvent, splitServerSentEvents } from '../transport/server-sent-events.js';
+import { doneEvent, encodeChatEvent, serverSentEventBatches } from '../transport/server-sent-events.js';
 import type { AnthropicStreamEvent } from './anthropic-messages-types.js';
 import {
   type AnthropicStreamOptions,
@@ -24,16 +24,18 @@ export async function* readAnthropicChatStream(
   const translator = createAnthropicStreamTranslator(options);
   let complete = false;
   try {
-    for await (const raw of splitServerSentEvents(response.body)) {
-      const event = parseAnthropicEvent(raw);
-      if (event === undefined) continue;
-      deadline.arm('idle', timeouts.idleMs);
-      for (const chunk of translator.translate(event)) yield { raw: encodeChatEvent(chunk), chunk };
-      if (translator.finished) {
-        complete = true;
-        yield { raw: doneEvent, done: true };
-        void response.discard();
-        return;
+    for await (const events of serverSentEventBatches(response.body)) {
+      for (const raw of events) {
+        const event = parseAnthropicEvent(raw);
+        if (event === undefined) continue;
+        deadline.arm('idle', timeouts.idleMs);
+        for (const chunk of translator.translate(event)) yield { raw: encodeChatEvent(chunk), chunk };
+        if (translator.finished) {
+          complete = true;
+          yield { raw: doneEvent, done: true };
+          void response.discard();
+          return;
+        }
       }
     }
     throw new UpstreamError('upstream_error', 'anthropic closed the stream before message_stop.', {
