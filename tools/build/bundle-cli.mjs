@@ -4,7 +4,8 @@
 // writer's thread, which storage starts from the file next to its own code).
 //
 // Why: Node 20 loads ES modules one file at a time (resolve, stat, read, compile), and the
-// command is ~700 of them (our ~280 files, fastify, undici, zod, yaml, kysely, …). Loading them
+// command is ~600 of them, plus ~360 CommonJS files (our ~280 files, fastify, undici, zod, yaml,
+// kysely, …; counted with a module.register loader hook for `flywheel --version`). Loading them
 // was most of every command's start-up: `flywheel --version` took 0.6 s of CPU, and `flywheel
 // eval` spent ~1.1 s of CPU (main thread and writer thread) before its first model call. One file
 // per thread takes a third of that. See docs/decisions/0009-bundled-command.md.
