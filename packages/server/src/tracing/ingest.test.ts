@@ -352,6 +352,35 @@ describe('GET /api/traces, /api/traces/:id, /api/metrics and POST /api/scores', 
     expect(found.data.map((item) => item.id)).toEqual([traceId]);
   });
 
+  it('searches the words of the latest input and output after updates, not the replaced ones', async () => {
+    const traceId = uid('tr');
+    const span = spanEvent(traceId, { output: { content: 'A narwhal surfaced.' } });
+    await ingest([
+      { id: uid('ev'), type: 'trace-create', body: { id: traceId, name: 'zoo', input: 'ocelot' } },
+      span,
+    ]);
+    const search = async (words: string) =>
+      ((await (await send('GET', `/api/traces?q=${words}`)).json()) as TraceListBody).data.map(
+        (item) => item.id,
+      );
+    expect(await search('narwhal')).toEqual([traceId]);
+    expect(await search('ocelot')).toEqual([traceId]);
+
+    // Each update arrives in its own request: the rows are stored by then.
+    await ingest([
+      spanEvent(traceId, { id: span.body.id, output: { content: 'A pangolin slept.' } }, 'span-update'),
+    ]);
+    await ingest([{ id: uid('ev'), type: 'trace-update', body: { id: traceId, input: 'tapir' } }]);
+    expect(await search('narwhal')).toEqual([]);
+    expect(await search('ocelot')).toEqual([]);
+    expect(await search('pangolin')).toEqual([traceId]);
+    expect(await search('tapir')).toEqual([traceId]);
+    const detail = await trace(traceId);
+    expect(detail.spans).toHaveLength(1);
+    expect(detail.spans[0]).toMatchObject({ id: span.body.id, output: { content: 'A pangolin slept.' } });
+    expect(detail).toMatchObject({ name: 'zoo', input: 'tapir', span_count: 1 });
+  });
+
   it('attaches scores to a trace and shows them in its detail', async () => {
     const traceId = uid('tr');
     const event = spanEvent(traceId);
