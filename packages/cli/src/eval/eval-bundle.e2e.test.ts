@@ -57,9 +57,12 @@ afterAll(async () => {
   await fake?.close();
 });
 
-function flywheel(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function flywheel(
+  args: string[],
+  nodeArgs: string[] = [],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run 'npm run build' first (npm test does).`);
-  const child = spawn(process.execPath, [bin, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, bin, ...args], {
     cwd: dir,
     env: { ...process.env, FLYWHEEL_CONFIG: '', FLYWHEEL_LOG_LEVEL: 'warn' },
   });
@@ -124,5 +127,26 @@ describe('the bundled flywheel command', () => {
     } finally {
       await storage.close();
     }
+  });
+
+  it('runs with V8 flags on the node command line, which the writer thread inherits', async () => {
+    // A Worker given them in execArgv refuses V8 flags: this run failed with
+    // ERR_WORKER_INVALID_EXEC_ARGV before the writer inherited Node's flags instead.
+    const run = await flywheel(
+      [
+        'eval',
+        'suite.yaml',
+        '--data-dir',
+        join(dir, 'data-v8-flags'),
+        '--config',
+        'flywheel.config.yaml',
+        '--min-pass-rate',
+        '0.3',
+      ],
+      ['--max-old-space-size=512', '--stack-size=2000'],
+    );
+    expect(run.stderr).not.toContain('ERR_WORKER_INVALID_EXEC_ARGV');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('pass rate 33.3%');
   });
 });

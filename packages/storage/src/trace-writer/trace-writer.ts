@@ -33,7 +33,7 @@ export interface TraceWriter {
 export function createThreadedTraceWriter(options: StorageOptions): TraceWriter {
   const worker = new Worker(workerUrl(), {
     workerData: { ...options, poolSize: 2 },
-    execArgv: withoutResolveConditions(process.execArgv),
+    ...workerExecArgv(process.execArgv),
   });
   // A forgotten writer must not keep the process alive; shutdown paths call close().
   worker.unref();
@@ -98,16 +98,19 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 /**
  * The worker runs built JavaScript, so the test runner's `--conditions` (which point workspace
- * packages at their TypeScript sources) must not reach it.
+ * packages at their TypeScript sources) must not reach it. Without them the worker inherits
+ * Node's flags as they are: a `Worker` given `execArgv` refuses V8 flags such as
+ * `--max-old-space-size` (ERR_WORKER_INVALID_EXEC_ARGV), and inheriting accepts them, so
+ * `node --max-old-space-size=4096 flywheel.js serve` must not pass them explicitly.
  */
-function withoutResolveConditions(argv: readonly string[]): string[] {
+function workerExecArgv(argv: readonly string[]): { execArgv?: string[] } {
   const kept: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index]!;
     if (arg === '--conditions' || arg === '-C') index++;
     else if (!arg.startsWith('--conditions=')) kept.push(arg);
   }
-  return kept;
+  return kept.length === argv.length ? {} : { execArgv: kept };
 }
 
 /** The built worker script; tests run from sources, so they use the build that `npm test` makes first. */
