@@ -13,6 +13,7 @@ describe('ingest queue', () => {
         commits.push(batches.map((item) => item.projectId));
         if (commits.length === 1) await new Promise<void>((resolve) => (release = resolve));
       },
+      maxCommitsInFlight: 1,
     });
     const first = queue.submit(batch('a'), 1);
     const rest = [queue.submit(batch('b'), 1), queue.submit(batch('c'), 1)];
@@ -20,6 +21,32 @@ describe('ingest queue', () => {
     await Promise.all([first, ...rest]);
     expect(commits).toEqual([['a'], ['b', 'c']]);
     expect(queue.stats()).toMatchObject({ committedEvents: 3, pendingEvents: 0, commits: 2 });
+  });
+
+  it('hands the next group over while a commit is in flight, and groups what waits behind both', async () => {
+    const commits: string[][] = [];
+    const releases: Array<() => void> = [];
+    const queue = createIngestQueue({
+      write: async (batches) => {
+        commits.push(batches.map((item) => item.projectId));
+        await new Promise<void>((resolve) => releases.push(resolve));
+      },
+    });
+    const submitted = [queue.submit(batch('a'), 1), queue.submit(batch('b'), 1)];
+    // Two transactions are with the writer; the rest wait for one of them to end.
+    expect(commits).toEqual([['a'], ['b']]);
+    submitted.push(queue.submit(batch('c'), 1), queue.submit(batch('d'), 1));
+    expect(commits).toHaveLength(2);
+    releases[0]!();
+    await submitted[0];
+    await Promise.resolve();
+    expect(commits).toEqual([['a'], ['b'], ['c', 'd']]);
+    releases[1]!();
+    releases[2]!();
+    await Promise.all(submitted);
+    const drained = queue.drain();
+    await expect(drained).resolves.toBeUndefined();
+    expect(queue.stats()).toMatchObject({ committedEvents: 4, pendingEvents: 0, commits: 3 });
   });
 
   it('fails only the batch that cannot be written when a grouped commit fails', async () => {
@@ -33,6 +60,8 @@ describe('ingest queue', () => {
         }
         if (batches.some((item) => item.projectId === 'bad')) throw new Error('no such project');
       },
+      // One transaction at a time, so 'b' and 'bad' wait behind 'a' and are committed as a group.
+      maxCommitsInFlight: 1,
     });
     const first = queue.submit(batch('a'), 1);
     const good = queue.submit(batch('b'), 1);
