@@ -352,6 +352,23 @@ describe('GET /api/traces, /api/traces/:id, /api/metrics and POST /api/scores', 
     expect(found.data.map((item) => item.id)).toEqual([traceId]);
   });
 
+  it('finds words that follow a line break, a tab or a quote in the text', async () => {
+    const traceId = uid('tr');
+    await ingest([
+      spanEvent(traceId, {
+        input: [{ role: 'user', content: 'Summarize:\nkestrel sightings\tosprey "heron" count' }],
+        output: { content: 'Line one.\n\nmarmoset' },
+      }),
+    ]);
+    for (const word of ['kestrel', 'osprey', 'heron', 'marmoset']) {
+      const found = (await (await send('GET', `/api/traces?q=${word}`)).json()) as TraceListBody;
+      expect(
+        found.data.map((item) => item.id),
+        word,
+      ).toEqual([traceId]);
+    }
+  });
+
   it('searches the words of the latest input and output after updates, not the replaced ones', async () => {
     const traceId = uid('tr');
     const span = spanEvent(traceId, { output: { content: 'A narwhal surfaced.' } });

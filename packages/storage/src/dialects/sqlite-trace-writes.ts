@@ -13,7 +13,7 @@ import type { SpanRollupsTable, SpansTable, TracesTable } from '../schema/databa
 import {
   rollupRow,
   scoreRow,
-  searchBody,
+  searchBodyOf,
   spanRow,
   toRollup,
   toSpan,
@@ -121,13 +121,11 @@ export function createSqliteTraceWrites(filename: string, busyTimeoutMs = 5000):
     rowids.set(key, inserted);
     return { rowid: inserted, stored: false };
   };
-  const reindex = (
-    document: number,
-    stored: boolean,
-    row: { input: string | null; output: string | null },
-  ) => {
+  const reindex = (document: number, stored: boolean, record: { input: unknown; output: unknown }) => {
     if (stored) statements.deleteText.run(document);
-    if (row.input !== null || row.output !== null) statements.insertText.run(document, searchBody(row));
+    // As the row has it: undefined and null are both no value (stored as SQL null).
+    if (record.input != null || record.output != null)
+      statements.insertText.run(document, searchBodyOf(record.input, record.output));
   };
   // better-sqlite3 answers synchronously; the merge code awaits, which only costs a microtask.
   const access: TraceBatchAccess = {
@@ -165,14 +163,14 @@ export function createSqliteTraceWrites(filename: string, busyTimeoutMs = 5000):
       for (const span of spans) {
         const row = spanRow(span);
         const { rowid, stored } = put(spanRowids, statements.insertSpan, statements.updateSpan, row);
-        if (textChanged.has(span.id)) reindex(rowid, stored, row);
+        if (textChanged.has(span.id)) reindex(rowid, stored, span);
       }
     },
     async putTraces(_projectId, traces, textChanged) {
       for (const trace of traces) {
         const row = traceRow(trace);
         const { rowid, stored } = put(traceRowids, statements.insertTrace, statements.updateTrace, row);
-        if (textChanged.has(trace.id)) reindex(-rowid, stored, row);
+        if (textChanged.has(trace.id)) reindex(-rowid, stored, trace);
       }
     },
     async putRollups(cells) {

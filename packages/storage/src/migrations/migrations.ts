@@ -6,6 +6,7 @@ import * as m0004 from './0004-trace-queries.js';
 import * as m0005 from './0005-prompts.js';
 import * as m0006 from './0006-datasets.js';
 import * as m0007 from './0007-experiments.js';
+import * as m0008 from './0008-search-string-values.js';
 
 /**
  * Every migration, by number. Listed statically (not read from a folder) so the built package
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005-prompts': m0005,
   '0006-datasets': m0006,
   '0007-experiments': m0007,
+  '0008-search-string-values': m0008,
 };

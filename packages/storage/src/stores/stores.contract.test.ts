@@ -197,6 +197,7 @@ describe.each(engines)('store contract on %s', (engine, open) => {
         '0005-prompts',
         '0006-datasets',
         '0007-experiments',
+        '0008-search-string-values',
       ]);
     });
   }

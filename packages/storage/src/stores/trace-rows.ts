@@ -228,9 +228,53 @@ export function toScore(row: Selectable<ScoresTable>): ScoreRecord {
 /** Characters of input and of output that text search covers, each (bounds the indexing cost). */
 export const searchedCharacters = 4000;
 
-/** The text a span or trace is found by: the start of its input and output JSON. */
+/**
+ * The text a span or trace is found by: the string values of its input and of its output, in
+ * document order, up to `searchedCharacters` of each. Not the JSON text: its keys and syntax are
+ * noise ("role" and "content" in every chat), and its escapes glued letters to words (`\nword`
+ * indexed as "nword", so a word after a line break could not be found). PostgreSQL indexes the
+ * same values (`to_tsvector` of the `jsonb`), and migration 0008 rebuilt SQLite's index with them.
+ */
 export function searchBody(row: { input: string | null; output: string | null }): string {
-  return `${(row.input ?? '').slice(0, searchedCharacters)} ${(row.output ?? '').slice(0, searchedCharacters)}`;
+  return searchBodyOf(parseJson(row.input), parseJson(row.output));
+}
+
+/** {@link searchBody} from the values themselves (what the writer holds before it stores them). */
+export function searchBodyOf(input: unknown, output: unknown): string {
+  return `${stringValues(input)} ${stringValues(output)}`;
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The strings in `value` (depth first, in order), joined by spaces and cut at `searchedCharacters`. */
+function stringValues(value: unknown): string {
+  if (typeof value === 'string') return value.slice(0, searchedCharacters);
+  if (value === null || typeof value !== 'object') return '';
+  const parts: string[] = [];
+  let length = 0;
+  // An explicit stack (children pushed in reverse, so they come off in order): stored values
+  // may nest deeper than the call stack allows.
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && length < searchedCharacters) {
+    const node = stack.pop();
+    if (typeof node === 'string') {
+      parts.push(node);
+      length += node.length + 1;
+    } else if (Array.isArray(node)) {
+      for (let index = node.length - 1; index >= 0; index--) stack.push(node[index]);
+    } else if (node !== null && typeof node === 'object') {
+      const values = Object.values(node);
+      for (let index = values.length - 1; index >= 0; index--) stack.push(values[index]);
+    }
+  }
+  return parts.join(' ').slice(0, searchedCharacters);
 }
 
 /**

@@ -193,8 +193,10 @@ export function createTraceStore(context: StorageContext, engine: 'sqlite' | 'po
             where f.text_search match ${match} and f.rowid > 0 and s.project_id = ${projectId})
           or traces.rowid in (select -rowid from text_search where text_search match ${match} and rowid < 0))`;
     }
+    // The expression of the GIN indexes of migration 0008, exactly, so PostgreSQL uses them:
+    // the string values of the input and output JSON.
     const document = (alias: string) =>
-      sql`to_tsvector('simple', coalesce(${sql.ref(`${alias}.input`)}, '') || ' ' || coalesce(${sql.ref(`${alias}.output`)}, ''))`;
+      sql`(to_tsvector('simple', coalesce(${sql.ref(`${alias}.input`)}, 'null')::jsonb) || to_tsvector('simple', coalesce(${sql.ref(`${alias}.output`)}, 'null')::jsonb))`;
     return sql<SqlBool>`(${document('traces')} @@ plainto_tsquery('simple', ${text}) or traces.id in (
       select s.trace_id from spans s where s.project_id = ${projectId}
         and ${document('s')} @@ plainto_tsquery('simple', ${text})))`;
