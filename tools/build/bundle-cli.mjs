@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Bundles the built `flywheel` command into packages/cli/bundle/ (run by `npm run build`, after
 // `tsc -b`): bundle/flywheel.js (the command) and bundle/trace-writer-worker.js (the trace
-// writer's thread, which storage starts from the file next to its own code).
+// writer's thread, which storage starts from the file next to its own code), with the writer's
+// chunks in bundle/trace-writer-chunks/ (PostgreSQL's stores, loaded only by a PostgreSQL writer).
 //
 // Why: Node 20 loads ES modules one file at a time (resolve, stat, read, compile), and the
 // command is ~600 of them, plus ~360 CommonJS files (our ~280 files, fastify, undici, zod, yaml,
@@ -34,8 +35,7 @@ for (const [name, file] of Object.entries(entryPoints)) {
 }
 
 rmSync(outdir, { recursive: true, force: true });
-const result = await build({
-  entryPoints,
+const common = {
   outdir,
   bundle: true,
   format: 'esm',
@@ -51,8 +51,20 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
-});
-const sizes = Object.entries(result.metafile.outputs)
+};
+const results = [
+  await build({ ...common, entryPoints: { flywheel: entryPoints.flywheel } }),
+  // The writer thread on SQLite needs neither Kysely nor zod; PostgreSQL's stores (which do) are
+  // a dynamic import, split into a chunk of their own that only a PostgreSQL writer loads.
+  await build({
+    ...common,
+    entryPoints: { 'trace-writer-worker': entryPoints['trace-writer-worker'] },
+    splitting: true,
+    chunkNames: 'trace-writer-chunks/[name]-[hash]',
+  }),
+];
+const sizes = results
+  .flatMap((result) => Object.entries(result.metafile.outputs))
   .filter(([file]) => file.endsWith('.js'))
-  .map(([file, output]) => `${file.split('/').pop()} ${(output.bytes / 1e6).toFixed(1)} MB`);
+  .map(([file, output]) => `${file.split('/').slice(-2).join('/')} ${(output.bytes / 1e6).toFixed(2)} MB`);
 process.stdout.write(`bundle-cli: packages/cli/bundle/ (${sizes.join(', ')})\n`);

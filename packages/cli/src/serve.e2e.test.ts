@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFlywheelClient } from '@flywheel/sdk';
 import { FlywheelError } from '@flywheel/spec';
-import { afterEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import {
   bin,
   type ServerProcess as Server,
@@ -65,6 +66,51 @@ describe('flywheel serve, end to end', () => {
     for (const id of acknowledged) expect(ids).toContain(id);
     second.child.kill('SIGTERM');
     expect(await second.exit).toBe(0);
+  });
+
+  it('writes ingested traces from the bundled writer thread on PostgreSQL', async () => {
+    // On PostgreSQL the writer thread loads its stores from a chunk of its own (the SQLite writer
+    // starts without them): what the bundle can get wrong is that chunk's path.
+    const adminUrl = inject('postgresUrl');
+    const name = `flywheel_e2e_${Math.random().toString(36).slice(2, 10)}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    try {
+      const url = new URL(adminUrl);
+      url.pathname = `/${name}`;
+      const key = `fw_sk_${'E'.repeat(43)}`;
+      const server = await startServer(mkdtempSync(join(tmpdir(), 'flywheel-e2e-pg-')), {
+        FLYWHEEL_DATABASE_URL: url.toString(),
+        FLYWHEEL_BOOTSTRAP_KEY: key,
+      });
+      running.push(server);
+      const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+      const ingested = await fetch(`${server.url}/api/ingest`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          batch: [
+            { id: 'ev-1', type: 'trace-create', body: { id: 'tr-pg', name: 'on postgres' } },
+            {
+              id: 'ev-2',
+              type: 'span-create',
+              body: { id: 'sp-pg', trace_id: 'tr-pg', name: 'chat', output: 'Line one.\nkestrel' },
+            },
+          ],
+        }),
+      });
+      expect(ingested.status, await ingested.clone().text()).toBe(200);
+      const detail = await (await fetch(`${server.url}/api/traces/tr-pg`, { headers })).json();
+      expect(detail).toMatchObject({ name: 'on postgres', span_count: 1 });
+      const found = await (await fetch(`${server.url}/api/traces?q=kestrel`, { headers })).json();
+      expect(found.data.map((item: { id: string }) => item.id)).toEqual(['tr-pg']);
+      server.child.kill('SIGTERM');
+      expect(await server.exit).toBe(0);
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
   });
 
   it('refuses to start with a clear message and exit code 2 on a bad setting', async () => {

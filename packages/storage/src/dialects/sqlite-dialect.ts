@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { FlywheelError } from '@flywheel/spec';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { DatabaseSchema } from '../schema/database-schema.js';
+import { translateSqliteError } from './sqlite-errors.js';
 import type { StorageDialect } from './storage-dialect.js';
 
 /** Options of {@link createSqliteDialect}. */
@@ -32,32 +32,4 @@ export function createSqliteDialect(options: SqliteDialectOptions): StorageDiale
     location: options.filename,
     translateError: translateSqliteError,
   };
-}
-
-export function translateSqliteError(error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return error;
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new FlywheelError('storage_busy', 'The database is locked by another writer; retry shortly.', {
-      cause: error,
-      retryAfterSeconds: 1,
-    });
-  }
-  if (code.startsWith('SQLITE_FULL')) {
-    return new FlywheelError('storage_full', 'The disk holding the database is full; nothing was written.', {
-      cause: error,
-      retryAfterSeconds: 30,
-    });
-  }
-  if (
-    code.startsWith('SQLITE_CANTOPEN') ||
-    code.startsWith('SQLITE_IOERR') ||
-    code.startsWith('SQLITE_READONLY')
-  ) {
-    return new FlywheelError('storage_unavailable', `The database file cannot be written (${code}).`, {
-      cause: error,
-      retryAfterSeconds: 5,
-    });
-  }
-  return error;
 }

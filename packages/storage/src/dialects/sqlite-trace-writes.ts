@@ -1,15 +1,20 @@
+import type { ExperimentResultRecord, SpanRecord, TraceRecord, TraceWriteBatch } from '@flywheel/core';
 import {
   applyTraceBatch,
   type RollupCell,
   rollupKey,
-  type SpanRecord,
   type TraceBatchAccess,
-  type TraceRecord,
-  type TraceWriteBatch,
-} from '@flywheel/core';
+} from '@flywheel/core/tracing-writes';
 import SqliteDatabase from 'better-sqlite3';
 import type { Selectable } from 'kysely';
 import type { SpanRollupsTable, SpansTable, TracesTable } from '../schema/database-schema.js';
+import {
+  experimentNotFound,
+  experimentNotRunning,
+  experimentResultColumns,
+  experimentResultKey,
+  experimentResultRow,
+} from '../stores/experiment-rows.js';
 import {
   rollupRow,
   scoreRow,
@@ -20,17 +25,22 @@ import {
   toTrace,
   traceRow,
 } from '../stores/trace-rows.js';
-import { translateSqliteError } from './sqlite-dialect.js';
+import { translateSqliteError } from './sqlite-errors.js';
 
-/** Writes trace batches to SQLite. */
+/** Writes trace batches (and experiment results) to SQLite. */
 export interface SqliteTraceWrites {
   /** Applies the batches in one transaction. */
   write(batches: TraceWriteBatch[]): Promise<void>;
+  /**
+   * Appends results to a running experiment in one transaction, as `ExperimentStore.appendResults`
+   * does (same rows, same errors); answers how many were stored.
+   */
+  appendExperimentResults(projectId: string, experimentId: string, results: ExperimentResultRecord[]): number;
   close(): void;
 }
 
-function upsert(table: string, columns: string[], key: string[]): string {
-  const updates = columns.filter((column) => !key.includes(column));
+function upsert(table: string, columns: string[], key: string[], unchanged: string[] = []): string {
+  const updates = columns.filter((column) => !key.includes(column) && !unchanged.includes(column));
   return `insert into ${table} (${columns.join(', ')}) values (${columns.map((column) => `@${column}`).join(', ')})
     on conflict (${key.join(', ')}) do update set ${updates.map((column) => `${column} = excluded.${column}`).join(', ')}`;
 }
@@ -96,6 +106,14 @@ export function createSqliteTraceWrites(filename: string, busyTimeoutMs = 5000):
     putScore: database.prepare(upsert('scores', columnsOf('scores'), ['project_id', 'id'])),
     deleteText: database.prepare('delete from text_search where rowid = ?'),
     insertText: database.prepare('insert into text_search (rowid, body) values (?, ?)'),
+    bumpExperiment: database.prepare<[number, string, string], { next_seq: number; status: string }>(
+      'update experiments set next_seq = next_seq + ? where project_id = ? and id = ? returning next_seq, status',
+    ),
+    // A re-sent result replaces the stored one but keeps the place (seq) it was first stored in,
+    // as in the Kysely store.
+    putExperimentResult: database.prepare(
+      upsert('experiment_results', [...experimentResultColumns], [...experimentResultKey], ['seq']),
+    ),
     begin: database.prepare('begin immediate'),
     commit: database.prepare('commit'),
     rollback: database.prepare('rollback'),
@@ -194,6 +212,23 @@ export function createSqliteTraceWrites(filename: string, busyTimeoutMs = 5000):
           if (database.inTransaction) statements.rollback.run();
           throw error;
         }
+      } catch (error) {
+        throw translateSqliteError(error);
+      }
+    },
+    appendExperimentResults(projectId, experimentId, results) {
+      try {
+        return database
+          .transaction(() => {
+            const bumped = statements.bumpExperiment.get(results.length, projectId, experimentId);
+            if (!bumped) throw experimentNotFound(experimentId);
+            if (bumped.status !== 'running') throw experimentNotRunning(experimentId, bumped.status);
+            let seq = Number(bumped.next_seq) - results.length;
+            for (const result of results)
+              statements.putExperimentResult.run(experimentResultRow(experimentId, seq++, result));
+            return results.length;
+          })
+          .immediate();
       } catch (error) {
         throw translateSqliteError(error);
       }

@@ -1,7 +1,7 @@
 import type { ExperimentRecord, ExperimentResultRecord, ExperimentStore } from '@flywheel/core';
-import { FlywheelError } from '@flywheel/spec';
 import type { Selectable } from 'kysely';
 import type { ExperimentResultsTable, ExperimentsTable } from '../schema/database-schema.js';
+import { experimentNotFound, experimentNotRunning, experimentResultRow } from './experiment-rows.js';
 import type { StorageContext } from './storage-context.js';
 
 /** Rows per insert statement: well under SQLite's bound-parameter limit. */
@@ -84,16 +84,13 @@ export function createExperimentStore({ db, run }: StorageContext): ExperimentSt
           .returning(['next_seq', 'status'])
           .executeTakeFirst(),
       );
-      if (!bumped) throw notFound(id);
-      if (bumped.status !== 'running') {
-        throw new FlywheelError(
-          'conflict',
-          `Experiment '${id}' is ${bumped.status}; results can only be added while it is running.`,
-        );
-      }
+      if (!bumped) throw experimentNotFound(id);
+      if (bumped.status !== 'running') throw experimentNotRunning(id, bumped.status);
       let seq = Number(bumped.next_seq) - results.length;
       for (let start = 0; start < results.length; start += insertChunk) {
-        const rows = results.slice(start, start + insertChunk).map((result) => toRow(id, seq++, result));
+        const rows = results
+          .slice(start, start + insertChunk)
+          .map((result) => experimentResultRow(id, seq++, result));
         await run(() =>
           db
             .insertInto('experiment_results')
@@ -152,34 +149,6 @@ export function createExperimentStore({ db, run }: StorageContext): ExperimentSt
       );
       return rows.map(toResult);
     },
-  };
-}
-
-function notFound(id: string): FlywheelError {
-  return new FlywheelError('experiment_not_found', `This project has no experiment with id '${id}'.`);
-}
-
-function toRow(experimentId: string, seq: number, result: ExperimentResultRecord) {
-  return {
-    experiment_id: experimentId,
-    case_key: result.caseKey,
-    prompt_id: result.promptId,
-    provider_id: result.providerId,
-    repeat: result.repeat,
-    seq,
-    case_index: result.caseIndex,
-    vars: JSON.stringify(result.vars),
-    output: result.output,
-    error: result.error === null ? null : JSON.stringify(result.error),
-    status: result.status,
-    score: result.score,
-    assertions: JSON.stringify(result.assertions),
-    input_tokens: result.inputTokens,
-    output_tokens: result.outputTokens,
-    cost: result.cost,
-    latency_ms: result.latencyMs,
-    trace_id: result.traceId,
-    cached: result.cached ? 1 : 0,
   };
 }
 

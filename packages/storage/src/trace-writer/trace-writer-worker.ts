@@ -1,19 +1,24 @@
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { joinTraceBatches } from '@flywheel/core';
-import { FlywheelError } from '@flywheel/spec';
+import { joinTraceBatches } from '@flywheel/core/tracing-writes';
+import { FlywheelError } from '@flywheel/spec/errors';
 import { createSqliteTraceWrites } from '../dialects/sqlite-trace-writes.js';
-import { openStorage, type StorageOptions } from '../open-storage.js';
+import type { Storage, StorageOptions } from '../open-storage.js';
 import type { WriterRequest, WriterResponse } from './trace-writer-protocol.js';
 
 // The writer thread: its own connection, so a commit (an fsync under synchronous=FULL) blocks
 // this thread only, never the one answering requests. It commits traces and experiment results.
 const options = workerData as StorageOptions;
-const storage = openStorage(options);
-// On SQLite the writer owns its connection, so it can run prepared statements directly.
+// On SQLite the writer owns its connection and runs prepared statements directly; it imports
+// neither Kysely nor the wire schemas (zod), which were most of its ~230 ms of CPU at start-up
+// (every `flywheel serve` and `flywheel eval` starts one). PostgreSQL uses the Kysely stores,
+// loaded only then.
 const sqliteWrites = options.databaseUrl
   ? undefined
   : createSqliteTraceWrites(join(options.dataDir, 'flywheel.db'), options.busyTimeoutMs);
+const storage: Promise<Storage> | undefined = options.databaseUrl
+  ? import('../open-storage.js').then(({ openStorage }) => openStorage(options))
+  : undefined;
 const port = parentPort!;
 
 const decoder = new TextDecoder();
@@ -29,13 +34,15 @@ async function handle(request: WriterRequest): Promise<WriterResponse> {
   try {
     if (request.type === 'close') {
       sqliteWrites?.close();
-      await storage.close();
+      await (await storage)?.close();
       return { id: request.id, ok: true };
     }
     if (request.type === 'experiment-results') {
-      const stored = await storage.stores.transaction((transaction) =>
-        transaction.experiments.appendResults(request.projectId, request.experimentId, request.results),
-      );
+      const stored = sqliteWrites
+        ? sqliteWrites.appendExperimentResults(request.projectId, request.experimentId, request.results)
+        : await (await storage!).stores.transaction((transaction) =>
+            transaction.experiments.appendResults(request.projectId, request.experimentId, request.results),
+          );
       return { id: request.id, ok: true, stored };
     }
     // One transaction either way; batches of one project are merged as one.
@@ -44,7 +51,7 @@ async function handle(request: WriterRequest): Promise<WriterResponse> {
       await sqliteWrites.write(batches);
       return { id: request.id, ok: true };
     }
-    await storage.stores.transaction(async (transaction) => {
+    await (await storage!).stores.transaction(async (transaction) => {
       for (const batch of batches) await transaction.traces.write(batch);
     });
     return { id: request.id, ok: true };

@@ -109,6 +109,17 @@ describe.each([
       ['a', 'answer a', 100.25, 'tr_a'],
       ['b', 'answer b', 100.25, 'tr_b'],
     ]);
+    // A re-sent result replaces the stored one and keeps its place.
+    expect(
+      await writer.appendExperimentResults(projectId, experimentId, [
+        { ...result('a', 0), output: 'answer a, again' },
+      ]),
+    ).toBe(1);
+    const again = await test.storage.stores.experiments.listResults(projectId, experimentId, { limit: 10 });
+    expect(again.map((row) => [row.caseKey, row.output])).toEqual([
+      ['a', 'answer a, again'],
+      ['b', 'answer b'],
+    ]);
     await expect(
       writer.appendExperimentResults(projectId, 'exp_missing', [result('c', 2)]),
     ).rejects.toMatchObject({ code: 'experiment_not_found' });
