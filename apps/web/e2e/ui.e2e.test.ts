@@ -205,9 +205,13 @@ describe('the web UI in Chromium, end to end', () => {
 });
 
 /**
- * Points at the right of a chart, nudging the pointer a few pixels each time, until `shown` is
- * visible (at most 15 s). A busy machine can redraw or move the chart under a pointer that already
- * arrived (data or layout landing late), and ECharts shows a tooltip on the next move, not on a redraw.
+ * Points at the right of a chart, moving the pointer each time (24, 40, 56 and 72 px from the
+ * right edge, in turn), until `shown` is visible (at most 15 s). A busy machine can redraw or
+ * move the chart under a pointer that already arrived (data or layout landing late), and ECharts
+ * shows a tooltip on the next move, not on a redraw. The plot's right edge moves too: the grid
+ * shrinks to fit the last time label, so when a label falls at the very end of the range (shortly
+ * after every fourth hour on the 24-hour range: the test failed at 04:10), 24 px from the right
+ * is outside the plot and shows nothing.
  */
 async function pointAtChartUntil(page: Page, chart: string, shown: Locator): Promise<void> {
   const area = page.locator(`[data-chart="${chart}"] .chart`);
@@ -216,7 +220,7 @@ async function pointAtChartUntil(page: Page, chart: string, shown: Locator): Pro
     await area.and(page.locator('[data-chart-state="finished"]')).waitFor();
     await area.scrollIntoViewIfNeeded();
     const box = await area.boundingBox();
-    if (box) await page.mouse.move(box.x + box.width - 24 - (attempt % 4) * 3, box.y + box.height / 2);
+    if (box) await page.mouse.move(box.x + box.width - 24 - (attempt % 4) * 16, box.y + box.height / 2);
     try {
       await shown.waitFor({ timeout: 500 });
       return;
