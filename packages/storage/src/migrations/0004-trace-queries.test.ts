@@ -1,28 +1,10 @@
-import { join } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import {
   createPostgresTestStorage,
   createSqliteTestStorage,
-  type TestStorage,
+  kyselyAtMigration,
 } from '../testing-internal/test-databases.js';
-import { migrations } from './migrations.js';
-
-function kyselyFor(test: TestStorage): Kysely<unknown> {
-  return test.options.databaseUrl
-    ? new Kysely({
-        dialect: new PostgresDialect({
-          pool: new pg.Pool({ connectionString: test.options.databaseUrl, max: 1 }),
-        }),
-      })
-    : new Kysely({
-        dialect: new SqliteDialect({
-          database: new SqliteDatabase(join(test.options.dataDir, 'flywheel.db')),
-        }),
-      });
-}
 
 describe.each([
   ['sqlite', createSqliteTestStorage],
@@ -30,15 +12,8 @@ describe.each([
 ])('migration 0004 on %s', (_engine, create) => {
   it('keeps the gateway traces written before it, with aggregates, rollups and search', async () => {
     const test = await create({ migrate: false });
-    const db = kyselyFor(test);
+    const db = await kyselyAtMigration(test, '0003-provider-credentials');
     try {
-      const migrator = new Migrator({
-        db,
-        provider: { getMigrations: async () => migrations },
-        migrationTableName: 'flywheel_migrations',
-        migrationLockTableName: 'flywheel_migrations_lock',
-      });
-      expect((await migrator.migrateTo('0003-provider-credentials')).error).toBeUndefined();
       await sql`insert into projects (id, name, created_at) values ('proj_old', 'old', '2026-01-01T00:00:00.000Z')`.execute(
         db,
       );

@@ -1,29 +1,11 @@
-import { join } from 'node:path';
 import type { SpanPatch } from '@flywheel/core';
-import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import {
   createPostgresTestStorage,
   createSqliteTestStorage,
-  type TestStorage,
+  kyselyAtMigration,
 } from '../testing-internal/test-databases.js';
-import { migrations } from './migrations.js';
-
-function kyselyFor(test: TestStorage): Kysely<unknown> {
-  return test.options.databaseUrl
-    ? new Kysely({
-        dialect: new PostgresDialect({
-          pool: new pg.Pool({ connectionString: test.options.databaseUrl, max: 1 }),
-        }),
-      })
-    : new Kysely({
-        dialect: new SqliteDialect({
-          database: new SqliteDatabase(join(test.options.dataDir, 'flywheel.db')),
-        }),
-      });
-}
 
 const span: SpanPatch = {
   id: 'sp_old',
@@ -44,15 +26,8 @@ describe.each([
 ])('migration 0008 on %s', (engine, create) => {
   it('makes words after a line break findable in rows stored before it, and JSON keys not', async () => {
     const test = await create({ migrate: false });
-    const db = kyselyFor(test);
+    const db = await kyselyAtMigration(test, '0007-experiments');
     try {
-      const migrator = new Migrator({
-        db,
-        provider: { getMigrations: async () => migrations },
-        migrationTableName: 'flywheel_migrations',
-        migrationLockTableName: 'flywheel_migrations_lock',
-      });
-      expect((await migrator.migrateTo('0007-experiments')).error).toBeUndefined();
       await sql`insert into projects (id, name, created_at) values ('proj_old', 'old', '2026-01-01T00:00:00.000Z')`.execute(
         db,
       );
@@ -82,13 +57,26 @@ describe.each([
       expect(await search('sightings user')).toEqual(['tr_old']);
       expect(await search('role')).toEqual([]);
       expect(await search('content')).toEqual([]);
-      if (engine === 'postgres') {
-        const db2 = kyselyFor(test);
+      const indexes = async (migration: string) => {
+        const at = await kyselyAtMigration(test, migration);
         const { rows } = await sql<{ indexdef: string }>`select indexdef from pg_indexes
-          where indexname in ('spans_text_idx', 'traces_text_idx')`.execute(db2);
-        await db2.destroy();
-        expect(rows).toHaveLength(2);
-        for (const row of rows) expect(row.indexdef).toContain('jsonb');
+          where indexname in ('spans_text_idx', 'traces_text_idx')`.execute(at);
+        await at.destroy();
+        return rows.map((row) => row.indexdef);
+      };
+      if (engine === 'postgres') {
+        const defs = await indexes('0008-search-string-values');
+        expect(defs).toHaveLength(2);
+        for (const def of defs) expect(def).toContain('jsonb');
+        // Down: the JSON text's index again.
+        const before = await indexes('0007-experiments');
+        expect(before).toHaveLength(2);
+        for (const def of before) expect(def).not.toContain('jsonb');
+      } else {
+        // Down: the JSON text's documents again, where the word after the line break is lost.
+        await (await kyselyAtMigration(test, '0007-experiments')).destroy();
+        expect(await search('kestrel')).toEqual([]);
+        expect(await search('sightings')).toEqual(['tr_old']);
       }
     } finally {
       await test.dispose();

@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Stores } from '@flywheel/core';
 import { createInMemoryStores } from '@flywheel/core/testing';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
+import { migrations } from '../migrations/migrations.js';
 import { openStorage, type Storage, type StorageOptions } from '../open-storage.js';
 
 /** A migrated storage on a fresh database, and how to throw it away. */
@@ -85,3 +88,30 @@ export const contractEngines: Array<[string, () => Promise<ContractStores>]> = [
     },
   ],
 ];
+
+/**
+ * For migration tests: a connection of its own to `test`'s database (made with
+ * `{ migrate: false }`), migrated up to `migration` and no further, to write rows as they were
+ * before the migrations after it. Destroy it before migrating `test.storage` the rest of the way.
+ */
+export async function kyselyAtMigration(test: TestStorage, migration: string): Promise<Kysely<unknown>> {
+  const db: Kysely<unknown> = test.options.databaseUrl
+    ? new Kysely({
+        dialect: new PostgresDialect({
+          pool: new pg.Pool({ connectionString: test.options.databaseUrl, max: 1 }),
+        }),
+      })
+    : new Kysely({
+        dialect: new SqliteDialect({
+          database: new SqliteDatabase(join(test.options.dataDir, 'flywheel.db')),
+        }),
+      });
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'flywheel_migrations',
+    migrationLockTableName: 'flywheel_migrations_lock',
+  });
+  expect((await migrator.migrateTo(migration)).error).toBeUndefined();
+  return db;
+}
