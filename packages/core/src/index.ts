@@ -12,6 +12,7 @@ export type {
   CreateApiKeyInput,
   CreatedApiKey,
   KeyHasher,
+  KeyHashMemo,
 } from './api-keys/api-key-service.js';
 export { createApiKeyService } from './api-keys/api-key-service.js';
 export type { BootstrapOptions, BootstrapResult } from './bootstrap/bootstrap-instance.js';

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { Client } from 'undici';
 import { describe, expect, inject, it } from 'vitest';
 import { startFlywheel } from './main.js';
 import { loadSettings } from './settings/load-settings.js';
@@ -54,6 +55,33 @@ describe('startFlywheel', () => {
       });
       expect(response.status).toBe(200);
     } finally {
+      await running.close();
+    }
+  });
+
+  it('checks every request of a kept-alive connection against the key it carries', async () => {
+    const key = `fw_sk_${'C'.repeat(43)}`;
+    const running = await startFlywheel(settingsFor({ FLYWHEEL_BOOTSTRAP_KEY: key }), { print: () => {} });
+    // One connection for every request, so the connection's remembered key hash is in play.
+    const client = new Client(running.url, { pipelining: 1 });
+    const statusWith = async (authorization: string) => {
+      const response = await client.request({
+        method: 'GET',
+        path: '/api/projects/current',
+        headers: { authorization },
+      });
+      await response.body.dump();
+      return response.statusCode;
+    };
+    try {
+      const other = `fw_sk_${'D'.repeat(43)}`;
+      expect(await statusWith(`Bearer ${key}`)).toBe(200);
+      expect(await statusWith(`Bearer ${other}`)).toBe(401);
+      expect(await statusWith(`Bearer ${key}`)).toBe(200);
+      expect(await statusWith(`Bearer ${key.slice(0, -1)}D`)).toBe(401);
+      expect(await statusWith(`Bearer ${key}`)).toBe(200);
+    } finally {
+      await client.close();
       await running.close();
     }
   });

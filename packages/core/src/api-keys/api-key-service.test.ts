@@ -91,6 +91,39 @@ describe('api key service', () => {
     expect((await rejection(apiKeys.verify(key))).code).toBe('invalid_api_key');
   });
 
+  it("reuses a connection's hash for the same key, and still refuses the key once revoked", async () => {
+    let hashed = 0;
+    const counting = {
+      hash(key: string) {
+        hashed++;
+        return hasher.hash(key);
+      },
+    };
+    apiKeys = createApiKeyService({ stores, hasher: counting, now: () => new Date(clock), cacheTtlMs: 1000 });
+    const first = await apiKeys.create({ projectId: 'proj_a', name: 'first' });
+    const second = await apiKeys.create({ projectId: 'proj_a', name: 'second' });
+    const memo = {};
+    hashed = 0;
+    expect((await apiKeys.verify(first.key, memo)).id).toBe(first.record.id);
+    expect((await apiKeys.verify(first.key, memo)).id).toBe(first.record.id);
+    expect(hashed).toBe(1);
+    // Another key on the same connection is hashed, never answered with the first key's record.
+    expect((await apiKeys.verify(second.key, memo)).id).toBe(second.record.id);
+    expect(hashed).toBe(2);
+    expect((await rejection(apiKeys.verify(`${second.key.slice(0, -1)}x`, memo))).code).toBe(
+      'invalid_api_key',
+    );
+    expect(hashed).toBe(3);
+    await apiKeys.verify(second.key, memo);
+    await apiKeys.revoke('proj_a', second.record.id);
+    expect((await rejection(apiKeys.verify(second.key, memo))).code).toBe('invalid_api_key');
+    // Revoked elsewhere: seen once the verified-key cache entry expires, memo or not.
+    await apiKeys.verify(first.key, memo);
+    await stores.apiKeys.revoke('proj_a', first.record.id, new Date(clock).toISOString());
+    clock += 1001;
+    expect((await rejection(apiKeys.verify(first.key, memo))).code).toBe('invalid_api_key');
+  });
+
   it('answers api_key_not_found when revoking a key of another project', async () => {
     await stores.projects.create({ id: 'proj_b', name: 'b', createdAt: '2026-01-01T00:00:00.000Z' });
     const { record } = await apiKeys.create({ projectId: 'proj_b', name: 'b key' });

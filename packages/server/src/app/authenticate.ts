@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, ApiKeyService, ProjectStore } from '@flywheel/core';
+import type { ApiKeyRecord, ApiKeyService, KeyHashMemo, ProjectStore } from '@flywheel/core';
 import { type ApiKeyScope, FlywheelError } from '@flywheel/spec';
 import type { FastifyRequest } from 'fastify';
 
@@ -10,6 +10,20 @@ export interface AuthContext {
 
 /** The header an instance-admin key names another project to act in with (the UI's project switcher). */
 const projectHeader = 'x-flywheel-project';
+
+/** Each connection's last key and its hash (see `KeyHashMemo`); gone with the connection. */
+const connectionMemos = new WeakMap<object, KeyHashMemo>();
+
+function memoOf(request: FastifyRequest): KeyHashMemo | undefined {
+  const socket = request.raw.socket as object | null | undefined;
+  if (!socket) return undefined;
+  let memo = connectionMemos.get(socket);
+  if (memo === undefined) {
+    memo = {};
+    connectionMemos.set(socket, memo);
+  }
+  return memo;
+}
 
 /**
  * Verifies the `Authorization: Bearer <key>` header of a request, and picks the project it acts
@@ -33,7 +47,7 @@ export async function authenticate(
         'Send the key as `Authorization: Bearer fw_sk_…` (the Bearer scheme).',
       );
     }
-    key = await apiKeys.verify(match[1]?.trim() ?? '');
+    key = await apiKeys.verify(match[1]?.trim() ?? '', memoOf(request));
   }
   const named = request.headers[projectHeader];
   if (named === undefined || named === key.projectId) return { key, projectId: key.projectId };
