@@ -26,6 +26,7 @@ import { registerWebUiRoutes } from '../web/web-ui-routes.js';
 import type { AppDeps } from './app-deps.js';
 import { type AuthContext, authenticate, requireScope } from './authenticate.js';
 import { registerContentDecoding } from './content-encoding.js';
+import { lazyChildLogger } from './lazy-child-logger.js';
 import { sendRestError, toFlywheelError } from './rest-errors.js';
 
 declare module 'fastify' {
@@ -50,7 +51,9 @@ export function createApp(deps: AppDeps): FastifyInstance {
   const bodyLimitBytes = deps.bodyLimitBytes ?? 1_048_576;
   const logger = deps.logger ?? false;
   const app = Fastify({
-    ...(isLoggerInstance(logger) ? { loggerInstance: logger } : { logger }),
+    ...(isLoggerInstance(logger)
+      ? { loggerInstance: logger, childLoggerFactory: lazyChildLogger }
+      : { logger }),
     bodyLimit: bodyLimitBytes,
     // A caller's request id is kept (so logs line up across services) when it is sane.
     genReqId: (request) => {

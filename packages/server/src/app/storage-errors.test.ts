@@ -1,6 +1,8 @@
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import type { Stores } from '@flywheel/core';
 import SqliteDatabase from 'better-sqlite3';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing-internal/test-app.js';
 
@@ -44,15 +46,26 @@ describe('storage errors at the boundary', () => {
     expect(response.json().status).toBe('unavailable');
   });
 
-  it('hides unexpected errors behind internal_error with a request id', async () => {
+  it('hides unexpected errors behind internal_error with a request id, and logs them under that id', async () => {
     const brokenList = (stores: Stores): Stores => ({
       ...stores,
       projects: { ...stores.projects, list: () => Promise.reject(new Error('secret internals /etc/passwd')) },
     });
-    t = await createTestApp({ stores: brokenList });
+    const lines: Array<Record<string, unknown>> = [];
+    const logged = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    t = await createTestApp({ stores: brokenList, logger: pino({ level: 'warn' }, logged) });
     const response = await t.app.inject({ method: 'GET', url: '/api/projects', headers: t.auth(t.adminKey) });
     expect(response.statusCode).toBe(500);
     expect(response.json().error.code).toBe('internal_error');
     expect(response.body).not.toContain('secret internals');
+    // Only the failure is written (nothing at info), with the id the client was given.
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 50, request_id: response.headers['x-request-id'] });
+    expect(JSON.stringify(lines[0])).toContain('secret internals');
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ApiKeyService, bootstrapInstance, createApiKeyService, type Stores } from '@flywheel/core';
 import { openStorage, type Storage } from '@flywheel/storage';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { createApp } from '../app/create-app.js';
 import { createHmacKeyHasher } from '../secrets/hmac-key-hasher.js';
 
@@ -29,6 +29,7 @@ export async function createTestApp(
     busyTimeoutMs?: number;
     stores?: (stores: Stores) => Stores;
     webDir?: string;
+    logger?: FastifyBaseLogger;
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'flywheel-server-'));
@@ -49,6 +50,7 @@ export async function createTestApp(
     version: '0.0.0-test',
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.webDir === undefined ? {} : { webDir: options.webDir }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   await app.ready();
   return {
