@@ -20,8 +20,16 @@ export interface PipeOptions {
 /**
  * Forwards a provider's events to the client as they come, byte for byte, gathering what the
  * trace needs on the side. Writes wait for the socket to drain, so a slow client holds at most
- * one socket buffer of this stream in memory. A failure after the first byte cannot become an
- * HTTP error any more: the stream then ends with an in-band error event and no `[DONE]`.
+ * one socket buffer (and one upstream read) of this stream in memory. A failure after the first
+ * byte cannot become an HTTP error any more: the stream then ends with an in-band error event
+ * and no `[DONE]`.
+ *
+ * A provider often sends many events in one read (a fast local model, a burst after a pause).
+ * The first event leaves at once: handling the others before it cost ~0.15 ms of time to first
+ * byte at one connection (21 events in one read). The others of a read are written together, as
+ * one chunk, once the read is handled (a `process.nextTick` runs after the promise jobs the read
+ * set off): one chunked-encoding frame per read instead of one per event, which costs the request
+ * thread less than Node's own coalescing of the same writes.
  */
 export async function pipeChatStream(
   response: ServerResponse,
@@ -29,6 +37,27 @@ export async function pipeChatStream(
   capture: StreamCapture,
   options: PipeOptions,
 ): Promise<StreamEnd> {
+  let pending: Uint8Array[] = [];
+  let scheduled = false;
+  let blocked: Promise<void> | undefined;
+  const send = (bytes: Uint8Array) => {
+    const flowing = response.write(bytes);
+    // Out now, not at Node's next-tick uncork.
+    response.uncork();
+    if (!flowing && blocked === undefined) {
+      blocked = drained(response).then(() => {
+        blocked = undefined;
+      });
+    }
+  };
+  const flush = () => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const bytes = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+    pending = [];
+    if (!response.writableEnded && !response.destroyed) send(bytes);
+  };
+  let first = true;
   try {
     for await (const event of events) {
       if (event.chunk) {
@@ -36,13 +65,25 @@ export async function pipeChatStream(
         if (options.dropUsageChunk && isUsageOnlyChunk(event.chunk)) continue;
       }
       options.keepEvents?.push(event.raw);
-      if (!response.write(event.raw)) await drained(response);
+      if (first) {
+        first = false;
+        send(event.raw);
+      } else {
+        pending.push(event.raw);
+        if (!scheduled) {
+          scheduled = true;
+          process.nextTick(flush);
+        }
+      }
+      if (blocked !== undefined) await blocked;
       if (options.clientGone()) return { kind: 'client-closed' };
     }
+    flush();
     response.end();
     return { kind: 'complete' };
   } catch (error) {
     if (options.clientGone()) return { kind: 'client-closed' };
+    flush();
     const message = error instanceof Error ? error.message : 'The provider stream failed.';
     const code = (error as { code?: unknown }).code;
     response.end(

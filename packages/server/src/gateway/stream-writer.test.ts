@@ -1,0 +1,86 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ChatStreamEvent } from '@flywheel/spec';
+import { afterEach, describe, expect, it } from 'vitest';
+import { newStreamCapture } from './stream-capture.js';
+import { pipeChatStream, type StreamEnd } from './stream-writer.js';
+
+const encoder = new TextEncoder();
+const event = (index: number): ChatStreamEvent => {
+  const chunk = {
+    id: 'c',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'm',
+    choices: [{ index: 0, delta: { content: `token ${index} ` }, finish_reason: null }],
+  };
+  return { raw: encoder.encode(`data: ${JSON.stringify(chunk)}\n\n`), chunk } as ChatStreamEvent;
+};
+
+describe('pipeChatStream', () => {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+  });
+
+  async function serve(
+    events: (response: ServerResponse) => AsyncIterable<ChatStreamEvent>,
+  ): Promise<{ body: string; end: StreamEnd }> {
+    let ended: Promise<StreamEnd> | undefined;
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      ended = pipeChatStream(response, events(response), newStreamCapture(), {
+        dropUsageChunk: false,
+        elapsedMs: () => 1,
+        clientGone: () => false,
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    close = () => new Promise((resolve) => server.close(() => resolve()));
+    const { port } = server.address() as AddressInfo;
+    const body = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+    return { body, end: await ended! };
+  }
+
+  it('sends the first event at once, and the rest of the same read together after it', async () => {
+    // Left in the socket's buffer (in bytes) when the events after the first are asked for.
+    const buffered: number[] = [];
+    const writes: number[] = [];
+    const { body, end } = await serve(async function* (response) {
+      const write = response.write.bind(response) as (chunk: Uint8Array) => boolean;
+      response.write = ((chunk: Uint8Array) => {
+        writes.push(chunk.byteLength);
+        return write(chunk);
+      }) as typeof response.write;
+      // All yielded without leaving the microtask queue, as the events of one upstream read are.
+      for (let index = 0; index < 5; index++) {
+        if (index > 0) buffered.push(response.socket?.writableLength ?? -1);
+        yield event(index);
+      }
+      // A later read.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      yield event(5);
+      yield event(6);
+    });
+    expect(end).toEqual({ kind: 'complete' });
+    expect(buffered[0]).toBe(0);
+    const sizes = [0, 1, 2, 3, 4, 5, 6].map((index) => event(index).raw.byteLength);
+    expect(writes).toEqual([sizes[0], sizes[1]! + sizes[2]! + sizes[3]! + sizes[4]!, sizes[5]! + sizes[6]!]);
+    expect(body.match(/token \d /g)).toEqual([0, 1, 2, 3, 4, 5, 6].map((index) => `token ${index} `));
+  });
+
+  it('ends a failed stream with the events it had, in order, then an in-band error event', async () => {
+    const { body, end } = await serve(async function* () {
+      yield event(0);
+      yield event(1);
+      yield event(2);
+      throw Object.assign(new Error('upstream went away'), { code: 'upstream_error' });
+    });
+    expect(end.kind).toBe('failed');
+    expect(body.match(/token \d /g)).toEqual(['token 0 ', 'token 1 ', 'token 2 ']);
+    expect(body.trimEnd().split('\n\n').at(-1)).toBe(
+      'data: {"error":{"message":"upstream went away","type":"api_error","code":"upstream_error","param":null}}',
+    );
+  });
+});
