@@ -187,6 +187,8 @@ export type { UpstreamErrorOptions, UpstreamPhase } from './errors/upstream-erro
 export { UpstreamError } from './errors/upstream-error.js';
 export type { CsvRecord } from './formats/csv.js';
 export { CsvSyntaxError, csvRecords, parseCsv } from './formats/csv.js';
+export type { CallController, CallSignal } from './gateway/call-signal.js';
+export { createCallController } from './gateway/call-signal.js';
 export type {
   ChatCall,
   ChatResult,

@@ -1,3 +1,4 @@
+import type { CallSignal } from '@flywheel/spec';
 import type { RetryPolicy } from './model-route.js';
 
 /**
@@ -15,7 +16,7 @@ export function fullJitterDelay(
 }
 
 /** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+export function abortableSleep(ms: number, signal: CallSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
       reject(signal.reason);

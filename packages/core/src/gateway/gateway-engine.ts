@@ -1,4 +1,5 @@
 import {
+  type CallSignal,
   type ChatCompletionRequest,
   type ChatResult,
   type ChatStreamEvent,
@@ -43,7 +44,7 @@ export interface GatewayEngineDeps {
   breaker?: CircuitBreakerOptions;
   random?: () => number;
   now?: () => number;
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  sleep?: (ms: number, signal: CallSignal) => Promise<void>;
 }
 
 /** A call through the gateway. */
@@ -52,7 +53,7 @@ export interface GatewayCall<TBody> {
   projectId: string;
   body: TBody;
   /** Aborted when the client goes away: no further attempt starts, the current one is cancelled. */
-  signal: AbortSignal;
+  signal: CallSignal;
   /** Receives every attempt as it ends, failures included (for traces of failed calls). */
   attempts?: Attempt[];
 }
@@ -252,7 +253,7 @@ function errorFields(error: unknown): Pick<Attempt, 'errorCode' | 'upstreamStatu
   return { errorCode: FlywheelError.is(error) ? error.code : 'internal_error' };
 }
 
-function clientClosed(signal: AbortSignal): FlywheelError {
+function clientClosed(signal: CallSignal): FlywheelError {
   return new FlywheelError(
     'client_closed_request',
     'The client closed the request before the answer was complete.',

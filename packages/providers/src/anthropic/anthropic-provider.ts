@@ -1,4 +1,4 @@
-import { type LanguageModel, UpstreamError } from '@flywheel/spec';
+import { type CallSignal, type LanguageModel, UpstreamError } from '@flywheel/spec';
 import { startCallDeadline } from '../transport/call-deadline.js';
 import type { HttpTransport, TransportResponse } from '../transport/http-transport.js';
 import { anthropicHttpError, anthropicUnsupportedError } from './anthropic-errors.js';
@@ -49,7 +49,7 @@ export function createAnthropic(settings: AnthropicSettings): AnthropicProvider 
     ...settings.headers,
   });
 
-  async function post(body: string, stream: boolean, signal: AbortSignal): Promise<TransportResponse> {
+  async function post(body: string, stream: boolean, signal: CallSignal): Promise<TransportResponse> {
     const response = await settings.transport.request({
       url: messagesUrl,
       method: 'POST',

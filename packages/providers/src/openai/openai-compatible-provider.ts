@@ -1,4 +1,5 @@
 import {
+  type CallSignal,
   type ChatCompletion,
   type EmbeddingResponse,
   type LanguageModel,
@@ -53,7 +54,7 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Open
     url: URL,
     body: string,
     stream: boolean,
-    signal: AbortSignal,
+    signal: CallSignal,
   ): Promise<TransportResponse> {
     const response = await settings.transport.request({
       url,

@@ -1,13 +1,19 @@
-import { type PhaseTimeouts, UpstreamError, type UpstreamPhase } from '@flywheel/spec';
+import {
+  type CallSignal,
+  createCallController,
+  type PhaseTimeouts,
+  UpstreamError,
+  type UpstreamPhase,
+} from '@flywheel/spec';
 
 /**
- * The clock of one upstream call: an AbortSignal that fires when the caller aborts, when the
+ * The clock of one upstream call: a signal that fires when the caller aborts, when the
  * total time runs out, or when the phase currently armed (first token, idle) overruns. The
  * abort reason is an `UpstreamError` naming the phase, so callers can tell a stall from a
  * slow answer.
  */
 export interface CallDeadline {
-  readonly signal: AbortSignal;
+  readonly signal: CallSignal;
   /** Starts (or restarts) the timer of a phase, replacing the previous one. */
   arm(phase: Extract<UpstreamPhase, 'first_token' | 'idle'>, ms: number): void;
   /** The UpstreamError that aborted the call, if a timeout did; otherwise the caller's reason. */
@@ -19,8 +25,8 @@ export interface CallDeadline {
 }
 
 /** Starts the deadline of a call now. */
-export function startCallDeadline(parent: AbortSignal, timeouts: PhaseTimeouts): CallDeadline {
-  const controller = new AbortController();
+export function startCallDeadline(parent: CallSignal, timeouts: PhaseTimeouts): CallDeadline {
+  const controller = createCallController();
   let phaseTimer: ReturnType<typeof setTimeout> | undefined;
   let armed: { phase: string; ms: number } | undefined;
   const abort = (reason: unknown) => {

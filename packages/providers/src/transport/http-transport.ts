@@ -1,5 +1,5 @@
 import type { LookupFunction } from 'node:net';
-import { FlywheelError, UpstreamError } from '@flywheel/spec';
+import { type CallSignal, FlywheelError, UpstreamError } from '@flywheel/spec';
 import { Agent, type Dispatcher } from 'undici';
 
 /** One HTTP request to a provider. */
@@ -9,7 +9,7 @@ export interface TransportRequest {
   headers: Record<string, string>;
   body?: string | Uint8Array;
   /** Aborts the request (client gone, timeout); the abort reason is rethrown as is. */
-  signal: AbortSignal;
+  signal: CallSignal;
 }
 
 /** A provider's answer: status, headers and a body read once. */
@@ -71,6 +71,7 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Htt
           method: request.method,
           headers: request.headers,
           ...(request.body === undefined ? {} : { body: request.body }),
+          // undici takes any signal with addEventListener/removeEventListener (its EventTarget path).
           signal: request.signal,
         });
       } catch (error) {
@@ -108,7 +109,7 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Htt
  */
 async function* readBody(
   body: Dispatcher.ResponseData['body'],
-  signal: AbortSignal,
+  signal: CallSignal,
   reading: { discarded: boolean },
 ): AsyncIterable<Uint8Array> {
   let ended = false;
@@ -137,7 +138,7 @@ const unreachableCodes = new Set([
 ]);
 
 /** Maps transport failures to the errors the gateway decides on. */
-export function toTransportError(error: unknown, signal: AbortSignal): unknown {
+export function toTransportError(error: unknown, signal: CallSignal): unknown {
   if (signal.aborted) return signal.reason;
   if (FlywheelError.is(error)) return error;
   const code = (error as { code?: unknown } | null)?.code;

@@ -6,7 +6,13 @@ import {
   stableStringify,
   usageFromOpenAI,
 } from '@flywheel/core';
-import { type ChatCompletion, type ChatResult, type ChatStreamEvent, FlywheelError } from '@flywheel/spec';
+import {
+  type CallSignal,
+  type ChatCompletion,
+  type ChatResult,
+  type ChatStreamEvent,
+  FlywheelError,
+} from '@flywheel/spec';
 import type { GatewayDeps } from './gateway-deps.js';
 import { type CacheMode, checkChatRequest } from './gateway-request.js';
 import { type GenerationCall, type GenerationOutcome, recordGeneration } from './generation-recorder.js';
@@ -31,7 +37,7 @@ export interface ChatCallInput {
   body: unknown;
   cacheMode: CacheMode | undefined;
   sessionId: string | undefined;
-  signal: AbortSignal;
+  signal: CallSignal;
   /** Filled by the engine, attempt by attempt; after a failure the caller reads upstream time from it. */
   attempts: Attempt[];
   /** A trace that could not be recorded (never fails the call). */

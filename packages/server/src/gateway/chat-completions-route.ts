@@ -1,4 +1,5 @@
 import type { Attempt } from '@flywheel/core';
+import { createCallController } from '@flywheel/spec';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { chooseTraceId, startChatCall } from './chat-call.js';
 import type { GatewayDeps } from './gateway-deps.js';
@@ -16,7 +17,7 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
   app.post('/v1/chat/completions', async (request, reply) => {
     const traceId = chooseTraceId(header(request, 'x-flywheel-trace-id'));
     void reply.header('x-flywheel-trace-id', traceId);
-    const controller = new AbortController();
+    const controller = createCallController();
     const clientGone = () => reply.raw.destroyed && !reply.raw.writableFinished;
     reply.raw.on('close', () => {
       if (!reply.raw.writableFinished) controller.abort(new Error('The client closed the connection.'));

@@ -1,5 +1,5 @@
 import { type Attempt, estimateTextTokens, newId } from '@flywheel/core';
-import { FlywheelError } from '@flywheel/spec';
+import { createCallController, FlywheelError } from '@flywheel/spec';
 import type { FastifyInstance } from 'fastify';
 import type { GatewayDeps } from './gateway-deps.js';
 import { checkEmbeddingRequest } from './gateway-request.js';
@@ -38,7 +38,7 @@ export function registerEmbeddingsRoute(app: FastifyInstance, gateway: GatewayDe
         alias: body.model,
         projectId: request.auth.projectId,
         body,
-        signal: new AbortController().signal,
+        signal: createCallController().signal,
         attempts,
       });
       const overheadMs = performance.now() - started - outcome.upstreamMs;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Attempt } from '@flywheel/core';
-import { type ChatCompletion, FlywheelError } from '@flywheel/spec';
+import { type CallSignal, type ChatCompletion, createCallController, FlywheelError } from '@flywheel/spec';
 import { chooseTraceId, startChatCall } from './chat-call.js';
 import type { GatewayDeps } from './gateway-deps.js';
 
@@ -25,14 +25,14 @@ export interface InProcessGateway {
   chat(request: {
     projectId: string;
     body: Record<string, unknown>;
-    signal?: AbortSignal;
+    signal?: CallSignal;
   }): Promise<InProcessChatAnswer>;
 }
 
 const nextCheckPhase = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Never aborted: for calls made without a signal. */
-const neverAborted = new AbortController().signal;
+const neverAborted = createCallController().signal;
 
 export function createInProcessGateway(
   deps: GatewayDeps,

@@ -1,3 +1,4 @@
+import type { CallSignal } from './call-signal.js';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -33,7 +34,7 @@ export interface ChatCall {
   /** The OpenAI-format body; `model` is already the upstream's model id. Unknown fields pass through. */
   body: ChatCompletionRequest;
   /** Aborted when the client disconnects or a timeout fires; the adapter must stop the upstream call. */
-  signal: AbortSignal;
+  signal: CallSignal;
   timeouts: PhaseTimeouts;
 }
 
@@ -58,7 +59,7 @@ export type ChatResult =
 /** An embeddings call. */
 export interface EmbedCall {
   body: EmbeddingRequest;
-  signal: AbortSignal;
+  signal: CallSignal;
   timeouts: PhaseTimeouts;
 }
 
