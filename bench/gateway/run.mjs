@@ -33,9 +33,14 @@ function readSettings(env, argv) {
 
 const say = (line) => process.stdout.write(`${line}\n`);
 
-function runOneConnection({ core, url, headers, body, requests }) {
+function runOneConnection({ core, targets, requests }) {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'lib', 'one-connection.mjs');
-  const options = { url, headers, body, requests, warmup: Math.max(20, Math.round(requests / 10)) };
+  const options = {
+    targets,
+    requests,
+    warmup: Math.max(20, Math.round(requests / 10)),
+    block: Math.max(1, Math.round(requests / 12)),
+  };
   return runPinnedScript({ core, script, options }).result;
 }
 
@@ -59,7 +64,8 @@ async function measureCell({ settings, target, upstream, script, connections }) 
   };
 }
 
-async function measureTarget({ settings, name, upstream, tempDir }) {
+/** The throughput cells of one target; leaves it running (in `running`) for the one-connection cells. */
+async function measureTarget({ settings, name, upstream, tempDir, running }) {
   const result = { modes: {} };
   let target;
   try {
@@ -74,55 +80,76 @@ async function measureTarget({ settings, name, upstream, tempDir }) {
     say(`${name}: unavailable (${result.unavailable})`);
     return result;
   }
-  try {
-    for (const mode of settings.modes) {
-      const stream = mode === 'streaming';
-      const modeResult = { cells: {} };
-      result.modes[mode] = modeResult;
-      const problem = await probe(target, stream);
-      if (problem) {
-        modeResult.unavailable = problem;
-        say(`${name}: unavailable (${problem}) — skipping its ${mode} cells`);
-        continue;
-      }
-      const body = chatBody(target.model, stream);
-      const script = writeWrkScript(tempDir, `${name}-${mode}`, { body, headers: target.headers });
-      for (const connections of settings.connections) {
-        try {
-          const cell = await measureCell({ settings, target, upstream, script, connections });
-          modeResult.cells[connections] = cell;
-          say(
-            `${name} ${mode} c=${connections}: ${fixed(cell.requestsPerSecond, 0)} req/s, ` +
-              `p50 ${ms(cell.p50Ms)} ms, p99 ${ms(cell.p99Ms)} ms, ` +
-              `proxy CPU ${fixed(cell.proxyCpuMsPerRequest, 3)} ms/req, errors ${cell.errors}`,
-          );
-        } catch (error) {
-          modeResult.cells[connections] = { unavailable: excerpt(error.message, 200) };
-          say(`${name} ${mode} c=${connections}: failed (${error.message})`);
-        }
-      }
+  running.push({ name, target });
+  for (const mode of settings.modes) {
+    const stream = mode === 'streaming';
+    const modeResult = { cells: {} };
+    result.modes[mode] = modeResult;
+    const problem = await probe(target, stream);
+    if (problem) {
+      modeResult.unavailable = problem;
+      say(`${name}: unavailable (${problem}) — skipping its ${mode} cells`);
+      continue;
+    }
+    const body = chatBody(target.model, stream);
+    const script = writeWrkScript(tempDir, `${name}-${mode}`, { body, headers: target.headers });
+    for (const connections of settings.connections) {
       try {
-        modeResult.oneConnection = await runOneConnection({
-          core: settings.loadCore,
+        const cell = await measureCell({ settings, target, upstream, script, connections });
+        modeResult.cells[connections] = cell;
+        say(
+          `${name} ${mode} c=${connections}: ${fixed(cell.requestsPerSecond, 0)} req/s, ` +
+            `p50 ${ms(cell.p50Ms)} ms, p99 ${ms(cell.p99Ms)} ms, ` +
+            `proxy CPU ${fixed(cell.proxyCpuMsPerRequest, 3)} ms/req, errors ${cell.errors}`,
+        );
+      } catch (error) {
+        modeResult.cells[connections] = { unavailable: excerpt(error.message, 200) };
+        say(`${name} ${mode} c=${connections}: failed (${error.message})`);
+      }
+    }
+  }
+  return result;
+}
+
+/**
+ * The one-connection cells, after every throughput cell, on the targets as their throughput cells
+ * left them (warmed up): all of them stay up (idle while it is not their turn), and one client
+ * takes them in turns, block by block.
+ */
+async function measureOneConnection({ settings, results, running }) {
+  for (const mode of settings.modes) {
+    const stream = mode === 'streaming';
+    const taking = running.filter(({ name }) => {
+      const modeResult = results[name].modes[mode];
+      return modeResult && !modeResult.unavailable;
+    });
+    if (taking.length === 0) continue;
+    try {
+      const measured = await runOneConnection({
+        core: settings.loadCore,
+        requests: settings.oneConnectionRequests,
+        targets: taking.map(({ name, target }) => ({
+          name,
           url: `${target.origin}${chatPath}`,
           headers: target.headers,
-          body,
-          requests: settings.oneConnectionRequests,
-        });
-        const one = modeResult.oneConnection;
+          body: chatBody(target.model, stream),
+        })),
+      });
+      for (const { name } of taking) {
+        const one = measured[name];
+        results[name].modes[mode].oneConnection = one;
         say(
           `${name} ${mode} one connection: p50 end ${ms(one.endMs.p50)} ms, ` +
             `first chunk ${ms(one.firstChunkMs.p50)} ms, errors ${one.errors}`,
         );
-      } catch (error) {
-        modeResult.oneConnection = { unavailable: excerpt(error.message, 200) };
-        say(`${name} ${mode} one connection: failed (${error.message})`);
       }
+    } catch (error) {
+      for (const { name } of taking) {
+        results[name].modes[mode].oneConnection = { unavailable: excerpt(error.message, 200) };
+      }
+      say(`${mode} one connection: failed (${error.message})`);
     }
-  } finally {
-    await target.stop();
   }
-  return result;
 }
 
 function throughputTable(settings, results) {
@@ -270,19 +297,22 @@ async function main() {
   );
   say(
     `- wrk: ${settings.wrkThreads} thread(s), ${settings.seconds} s per cell after ${settings.warmupSeconds} s warm-up` +
-      `${settings.quick ? ' (quick mode)' : ''}; one connection: ${settings.oneConnectionRequests} sequential requests`,
+      `${settings.quick ? ' (quick mode)' : ''}; one connection: ${settings.oneConnectionRequests} sequential requests per target, the targets taking turns`,
   );
   say('');
 
   const tempDir = mkdtempSync(join(tmpdir(), 'flywheel-bench-'));
   const results = {};
+  const running = [];
   let upstream;
   try {
     upstream = await startUpstream({ core: settings.serverCore });
     for (const name of settings.targets) {
-      results[name] = await measureTarget({ settings, name, upstream, tempDir });
+      results[name] = await measureTarget({ settings, name, upstream, tempDir, running });
     }
+    await measureOneConnection({ settings, results, running });
   } finally {
+    await Promise.all(running.map(({ target }) => target.stop()));
     await upstream?.stop();
     rmSync(tempDir, { recursive: true, force: true });
   }

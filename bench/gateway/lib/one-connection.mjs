@@ -1,23 +1,35 @@
 #!/usr/bin/env node
-// Sequential requests over one keep-alive connection, timing each one to the response headers, to the
-// first body chunk and to the end. Run pinned to the load core by run.mjs; prints one JSON line.
+// Sequential requests over one keep-alive connection per target, timing each one to the response
+// headers, to the first body chunk and to the end. The targets take turns in blocks (the order
+// rotating every round), so every target sees the same machine: run one after another, a drift
+// of the machine's speed between two targets' turns (±0.05–0.1 ms here) read as a difference
+// between the proxies. Run pinned to the load core by run.mjs; prints one JSON line.
 //
-// Usage: node one-connection.mjs '{"url":"http://127.0.0.1:4000/v1/chat/completions","headers":{},
-//                                  "body":"{...}","requests":2000,"warmup":200}'
+// Usage: node one-connection.mjs '{"targets":[{"name":"direct","url":"http://127.0.0.1:4000/v1/chat/completions",
+//                                  "headers":{},"body":"{...}"}, …],"requests":3000,"warmup":300,"block":250}'
 import { Client } from 'undici';
 import { percentile } from './report.mjs';
 
 const options = JSON.parse(process.argv[2]);
-const url = new URL(options.url);
-const client = new Client(url.origin, { pipelining: 1, keepAliveTimeout: 60_000 });
 
-async function once() {
-  const start = process.hrtime.bigint();
-  const response = await client.request({
-    method: 'POST',
+const targets = options.targets.map((target) => {
+  const url = new URL(target.url);
+  return {
+    ...target,
     path: url.pathname,
-    headers: options.headers,
-    body: options.body,
+    client: new Client(url.origin, { pipelining: 1, keepAliveTimeout: 60_000 }),
+    samples: [],
+    errors: 0,
+  };
+});
+
+async function once(target) {
+  const start = process.hrtime.bigint();
+  const response = await target.client.request({
+    method: 'POST',
+    path: target.path,
+    headers: target.headers,
+    body: target.body,
   });
   const headersAt = process.hrtime.bigint();
   let firstChunkAt;
@@ -38,23 +50,32 @@ function summary(values) {
   return { p50: percentile(values, 50), p99: percentile(values, 99) };
 }
 
-for (let index = 0; index < options.warmup; index += 1) await once();
+for (const target of targets) for (let index = 0; index < options.warmup; index += 1) await once(target);
 
-const samples = [];
-let errors = 0;
-for (let index = 0; index < options.requests; index += 1) {
-  const sample = await once();
-  if (sample.ok) samples.push(sample);
-  else errors += 1;
+const block = Math.max(1, Math.min(options.block ?? 250, options.requests));
+for (let round = 0, done = 0; done < options.requests; round += 1) {
+  const size = Math.min(block, options.requests - done);
+  for (let turn = 0; turn < targets.length; turn += 1) {
+    const target = targets[(round + turn) % targets.length];
+    // The first requests after another target's turn run on cold caches, for every target alike.
+    for (let index = 0; index < size; index += 1) {
+      const sample = await once(target);
+      if (sample.ok) target.samples.push(sample);
+      else target.errors += 1;
+    }
+  }
+  done += size;
 }
-await client.close();
+await Promise.all(targets.map((target) => target.client.close()));
 
-process.stdout.write(
-  `${JSON.stringify({
-    requests: samples.length,
-    errors,
-    headersMs: summary(samples.map((sample) => sample.headersMs)),
-    firstChunkMs: summary(samples.map((sample) => sample.firstChunkMs)),
-    endMs: summary(samples.map((sample) => sample.endMs)),
-  })}\n`,
-);
+const results = {};
+for (const target of targets) {
+  results[target.name] = {
+    requests: target.samples.length,
+    errors: target.errors,
+    headersMs: summary(target.samples.map((sample) => sample.headersMs)),
+    firstChunkMs: summary(target.samples.map((sample) => sample.firstChunkMs)),
+    endMs: summary(target.samples.map((sample) => sample.endMs)),
+  };
+}
+process.stdout.write(`${JSON.stringify(results)}\n`);
