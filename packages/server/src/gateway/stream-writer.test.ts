@@ -1,4 +1,4 @@
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, get, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatStreamEvent } from '@flywheel/spec';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -82,5 +82,52 @@ describe('pipeChatStream', () => {
     expect(body.trimEnd().split('\n\n').at(-1)).toBe(
       'data: {"error":{"message":"upstream went away","type":"api_error","code":"upstream_error","param":null}}',
     );
+  });
+
+  it('stops pulling events while the client does not read, and delivers every byte once it does', async () => {
+    const payload = `data: ${'x'.repeat(64 * 1024 - 8)}\n\n`;
+    const total = 1000;
+    let pulled = 0;
+    let ended: Promise<StreamEnd> | undefined;
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      ended = pipeChatStream(
+        response,
+        (async function* () {
+          while (pulled < total) {
+            // Bursts of four events per "read", as a provider sends them.
+            for (let index = 0; index < 4; index++) {
+              pulled++;
+              yield { raw: encoder.encode(payload) } as ChatStreamEvent;
+            }
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        })(),
+        newStreamCapture(),
+        { dropUsageChunk: false, elapsedMs: () => 1, clientGone: () => false },
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    close = () => new Promise((resolve) => server.close(() => resolve()));
+    const { port } = server.address() as AddressInfo;
+    const received = await new Promise<number>((resolve, reject) => {
+      get(`http://127.0.0.1:${port}/`, (response) => {
+        response.pause();
+        setTimeout(() => {
+          // 64 MB were on offer; only what the socket buffers hold has been pulled.
+          if (pulled >= total / 2)
+            reject(new Error(`pulled ${pulled} of ${total} events with nobody reading`));
+          let bytes = 0;
+          response.on('data', (chunk: Buffer) => {
+            bytes += chunk.length;
+          });
+          response.on('end', () => resolve(bytes));
+          response.resume();
+        }, 300);
+      }).on('error', reject);
+    });
+    expect(await ended!).toEqual({ kind: 'complete' });
+    expect(pulled).toBe(total);
+    expect(received).toBe(total * encoder.encode(payload).byteLength);
   });
 });
