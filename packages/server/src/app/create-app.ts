@@ -6,7 +6,6 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
-  LogController,
 } from 'fastify';
 import { registerDatasetRoutes } from '../datasets/dataset-routes.js';
 import { registerExperimentRoutes } from '../experiments/experiment-routes.js';
@@ -23,6 +22,7 @@ import { registerIngestRoutes } from '../tracing/ingest-routes.js';
 import { registerOtlpRoutes } from '../tracing/otlp-routes.js';
 import { registerTraceRoutes } from '../tracing/trace-routes.js';
 import { registerWebUiRoutes } from '../web/web-ui-routes.js';
+import { AccessLogController } from './access-log.js';
 import type { AppDeps } from './app-deps.js';
 import { type AuthContext, authenticate, requireScope } from './authenticate.js';
 import { registerContentDecoding } from './content-encoding.js';
@@ -60,7 +60,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && requestIdPattern.test(given) ? given : `req_${randomUUID()}`;
     },
-    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    logController: new AccessLogController(),
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     // While draining, requests on kept-alive connections get our 503 shape (see the preClose hook).
