@@ -1,18 +1,6 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { capturedLogger } from '../testing-internal/captured-logger.js';
 import { createTestApp, type TestApp } from '../testing-internal/test-app.js';
-
-function captured(level: string) {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { logger: pino({ level }, stream), lines };
-}
 
 describe('access log', () => {
   let t: TestApp | undefined;
@@ -22,7 +10,7 @@ describe('access log', () => {
   });
 
   it('writes one line per request at info, when it completes, under the id the client was given', async () => {
-    const { logger, lines } = captured('info');
+    const { logger, lines } = capturedLogger('info');
     t = await createTestApp({ logger });
     const ok = await t.app.inject({ method: 'GET', url: '/api/projects', headers: t.auth(t.adminKey) });
     const refused = await t.app.inject({ method: 'GET', url: '/api/projects' });
@@ -42,7 +30,7 @@ describe('access log', () => {
   });
 
   it('adds the incoming line at debug, and writes nothing per request at warn', async () => {
-    const debug = captured('debug');
+    const debug = capturedLogger('debug');
     t = await createTestApp({ logger: debug.logger });
     const response = await t.app.inject({ method: 'GET', url: '/health' });
     const id = response.headers['x-request-id'];
@@ -52,7 +40,7 @@ describe('access log', () => {
     ]);
     await t.dispose();
 
-    const warn = captured('warn');
+    const warn = capturedLogger('warn');
     t = await createTestApp({ logger: warn.logger });
     await t.app.inject({ method: 'GET', url: '/health' });
     expect(warn.lines).toEqual([]);

@@ -1,22 +1,10 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { capturedLogger } from '../testing-internal/captured-logger.js';
 import { lazyChildLogger } from './lazy-child-logger.js';
-
-function capture(level: string) {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { logger: pino({ level }, stream), lines };
-}
 
 describe('lazy request logger', () => {
   it('writes only lines at or above the level, each with the bindings of the request', () => {
-    const { logger, lines } = capture('warn');
+    const { logger, lines } = capturedLogger('warn');
     const child = lazyChildLogger(logger, { request_id: 'req_1' }, {});
     child.info('not written');
     child.debug({ a: 1 }, 'not written either');
@@ -31,7 +19,7 @@ describe('lazy request logger', () => {
   });
 
   it('passes its bindings on to its own children and follows a level change', () => {
-    const { logger, lines } = capture('info');
+    const { logger, lines } = capturedLogger('info');
     const child = lazyChildLogger(logger, { request_id: 'req_2' }, {});
     child.child({ part: 'gateway' }).info('from a grandchild');
     child.level = 'error';

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { Stores } from '@flywheel/core';
 import SqliteDatabase from 'better-sqlite3';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { capturedLogger } from '../testing-internal/captured-logger.js';
 import { createTestApp, type TestApp } from '../testing-internal/test-app.js';
 
 describe('storage errors at the boundary', () => {
@@ -51,14 +50,8 @@ describe('storage errors at the boundary', () => {
       ...stores,
       projects: { ...stores.projects, list: () => Promise.reject(new Error('secret internals /etc/passwd')) },
     });
-    const lines: Array<Record<string, unknown>> = [];
-    const logged = new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-        done();
-      },
-    });
-    t = await createTestApp({ stores: brokenList, logger: pino({ level: 'warn' }, logged) });
+    const { logger, lines } = capturedLogger('warn');
+    t = await createTestApp({ stores: brokenList, logger });
     const response = await t.app.inject({ method: 'GET', url: '/api/projects', headers: t.auth(t.adminKey) });
     expect(response.statusCode).toBe(500);
     expect(response.json().error.code).toBe('internal_error');
