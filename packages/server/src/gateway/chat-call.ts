@@ -141,10 +141,9 @@ export async function startChatCall(gateway: GatewayDeps, input: ChatCallInput):
     prompt: promptUsed,
     promptVariables: checked.prompt?.variables,
   };
-  const record = (outcome: Omit<GenerationOutcome, 'durationMs'>) =>
-    void recordGeneration(gateway, call, Object.assign(outcome, { durationMs: elapsed() })).catch(
-      input.onRecordError,
-    );
+  // Outcomes are written out key by key, in one order, without spreads: see generation-recorder.ts.
+  const record = (outcome: GenerationOutcome) =>
+    void recordGeneration(gateway, call, outcome).catch(input.onRecordError);
 
   const cached = cacheKey && cacheMode !== 'refresh' ? gateway.cache.get(cacheKey) : undefined;
   if (cached) {
@@ -153,7 +152,6 @@ export async function startChatCall(gateway: GatewayDeps, input: ChatCallInput):
       'x-flywheel-cache-status': 'hit',
       'x-flywheel-overhead-ms': elapsed().toFixed(3),
     };
-    const hit = { ...noTarget(), httpStatus: 200, firstTokenMs: undefined, cache: 'hit' as const };
     if (cached.kind === 'json') {
       return {
         kind: 'json',
@@ -164,14 +162,9 @@ export async function startChatCall(gateway: GatewayDeps, input: ChatCallInput):
         costUsd: 0,
         afterSend() {
           const parsed = JSON.parse(Buffer.from(cached.raw).toString('utf8'));
-          record({
-            ...hit,
-            overheadMs: elapsed(),
-            output: parsed.choices?.[0]?.message,
-            outputText: '',
-            usage: usageFromOpenAI(parsed.usage),
-            error: undefined,
-          });
+          record(
+            cacheHit(elapsed(), parsed.choices?.[0]?.message, usageFromOpenAI(parsed.usage)),
+          );
         },
       };
     }
@@ -179,15 +172,7 @@ export async function startChatCall(gateway: GatewayDeps, input: ChatCallInput):
       kind: 'cached-stream',
       events: cached.events,
       headers,
-      afterSend: () =>
-        record({
-          ...hit,
-          overheadMs: elapsed(),
-          output: null,
-          outputText: '',
-          usage: undefined,
-          error: undefined,
-        }),
+      afterSend: () => record(cacheHit(elapsed(), null, undefined)),
     };
   }
 
@@ -210,24 +195,24 @@ export async function startChatCall(gateway: GatewayDeps, input: ChatCallInput):
       targetId: last?.targetId,
       provider: last?.provider,
       model: last?.modelId,
-      httpStatus: flywheelError.status,
+      durationMs: elapsed(),
       firstTokenMs: undefined,
       overheadMs: undefined,
+      httpStatus: flywheelError.status,
       cache: cacheKey ? 'miss' : undefined,
       output: null,
       outputText: '',
+      outputToolCalls: undefined,
       usage: undefined,
+      cost: undefined,
       error: { code: flywheelError.code, message: flywheelError.message },
     });
     throw flywheelError;
   }
 
-  const target = {
-    route: outcome.route.name,
-    targetId: outcome.target.id,
-    provider: outcome.target.provider,
-    model: outcome.target.modelId,
-  };
+  const routeName = outcome.route.name;
+  const { id: targetId, provider, modelId: model } = outcome.target;
+  const target = { provider, model };
   const overheadMs = elapsed() - outcome.upstreamMs;
   const headers: ChatCallHeaders = {
     'x-flywheel-trace-id': traceId,
@@ -254,20 +239,20 @@ export async function startChatCall(gateway: GatewayDeps, input: ChatCallInput):
           gateway.cache.set(cacheKey, { kind: 'json', raw }, cacheTtlSeconds * 1000);
         const message = completion.choices?.[0]?.message;
         record({
-          ...target,
-          httpStatus: 200,
+          route: routeName,
+          targetId,
+          provider,
+          model,
+          durationMs: elapsed(),
           firstTokenMs: undefined,
           overheadMs,
+          httpStatus: 200,
           cache: cacheStatus,
           output: message ?? null,
           outputText: typeof message?.content === 'string' ? message.content : '',
-          ...(message?.tool_calls
-            ? {
-                outputToolCalls: message.tool_calls
-                  .map((call) => `${call.function?.name ?? ''}${call.function?.arguments ?? ''}`)
-                  .join(''),
-              }
-            : {}),
+          outputToolCalls: message?.tool_calls
+            ?.map((call) => `${call.function?.name ?? ''}${call.function?.arguments ?? ''}`)
+            .join(''),
           usage,
           cost: costUsd,
           error: undefined,
@@ -289,10 +274,14 @@ export async function startChatCall(gateway: GatewayDeps, input: ChatCallInput):
         gateway.cache.set(cacheKey, { kind: 'stream', events: keepEvents }, cacheTtlSeconds * 1000);
       }
       record({
-        ...target,
-        httpStatus: end.kind === 'client-closed' ? 499 : 200,
+        route: routeName,
+        targetId,
+        provider,
+        model,
+        durationMs: elapsed(),
         firstTokenMs: capture.firstTokenMs,
         overheadMs,
+        httpStatus: end.kind === 'client-closed' ? 499 : 200,
         cache: cacheStatus,
         output: {
           role: 'assistant',
@@ -302,15 +291,34 @@ export async function startChatCall(gateway: GatewayDeps, input: ChatCallInput):
         },
         outputText:
           capture.content + capture.toolCalls.map((call) => call.function?.arguments ?? '').join(''),
+        outputToolCalls: undefined,
         usage: usageFromOpenAI(capture.usage),
+        cost: undefined,
         error: describeEnd(end),
       });
     },
   };
 }
 
-function noTarget() {
-  return { route: undefined, targetId: undefined, provider: undefined, model: undefined };
+/** A call answered from the response cache: nothing went upstream, so it costs nothing. */
+function cacheHit(elapsedMs: number, output: unknown, usage: GenerationOutcome['usage']): GenerationOutcome {
+  return {
+    route: undefined,
+    targetId: undefined,
+    provider: undefined,
+    model: undefined,
+    durationMs: elapsedMs,
+    firstTokenMs: undefined,
+    overheadMs: elapsedMs,
+    httpStatus: 200,
+    cache: 'hit',
+    output,
+    outputText: '',
+    outputToolCalls: undefined,
+    usage,
+    cost: undefined,
+    error: undefined,
+  };
 }
 
 function describeEnd(end: StreamEnd): { code: string; message: string } | undefined {
