@@ -162,9 +162,7 @@ export async function startChatCall(gateway: GatewayDeps, input: ChatCallInput):
         costUsd: 0,
         afterSend() {
           const parsed = JSON.parse(Buffer.from(cached.raw).toString('utf8'));
-          record(
-            cacheHit(elapsed(), parsed.choices?.[0]?.message, usageFromOpenAI(parsed.usage)),
-          );
+          record(cacheHit(elapsed(), parsed.choices?.[0]?.message, usageFromOpenAI(parsed.usage)));
         },
       };
     }
