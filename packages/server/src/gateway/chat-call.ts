@@ -215,8 +215,8 @@ export async function startChatCall(gateway: GatewayDeps, input: ChatCallInput):
   const headers: ChatCallHeaders = {
     'x-flywheel-trace-id': traceId,
     'x-flywheel-overhead-ms': overheadMs.toFixed(3),
-    ...(cacheKey ? { 'x-flywheel-cache-status': 'miss' } : {}),
   };
+  if (cacheKey) headers['x-flywheel-cache-status'] = 'miss';
   const cacheStatus = cacheKey ? ('miss' as const) : undefined;
 
   if (!outcome.result.stream) {

@@ -43,8 +43,10 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
 
     if (call.kind === 'json') {
       const { raw } = call;
+      // No spread into a new object: it sent every header through V8's runtime (see generation-recorder.ts).
       void reply
-        .headers({ ...call.headers, 'content-type': 'application/json' })
+        .headers(call.headers)
+        .header('content-type', 'application/json')
         .send(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
       call.afterSend();
       return reply;
