@@ -222,10 +222,11 @@ async function peekFirstEvent(
     [Symbol.asyncIterator]() {
       let started = false;
       return {
-        async next() {
+        // Not async: an async next() wrapped each event of the stream in one more promise.
+        next() {
           if (!started) {
             started = true;
-            if (!first.done) return first;
+            if (!first.done) return Promise.resolve(first);
           }
           return iterator.next();
         },
