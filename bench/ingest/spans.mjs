@@ -1,5 +1,5 @@
 // Synthetic spans for the ingestion benchmark: ~1 KB each, ten traces of ten spans per batch,
-// start times spread over the last 24 hours, a few models, 2 % errors. Each input and output starts
+// start times spread over the last 24 hours (`BENCH_SPREAD_MS`), a few models, 2 % errors. Each input and output starts
 // with words from a small vocabulary, so a text search hits about one trace in a thousand. The
 // rest is prose-like: words drawn from 2,000 with Zipf's law, as in natural text (about a third of the
 // words of an input repeat an earlier one). Before 2026-12-07 it was one sentence repeated, which
@@ -10,6 +10,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 
 export const spansPerBatch = 100;
 const tracesPerBatch = 10;
+const spreadMs = Number(process.env.BENCH_SPREAD_MS ?? 86_000_000);
 const models = ['gpt-4o-mini', 'gpt-4o', 'claude-3-5-haiku', 'qwen2.5:7b', 'llama3.1:8b'];
 export const vocabulary = Array.from({ length: 1000 }, (_, index) => `word${index.toString(36)}x`);
 const prose = Array.from({ length: 2000 }, (_, index) => `prose${index.toString(36)}`);
@@ -39,7 +40,7 @@ function spanFacts() {
   const traces = [];
   for (let t = 0; t < tracesPerBatch; t++) {
     const traceId = hex(16);
-    const start = Date.now() - Math.floor(Math.random() * 86_000_000);
+    const start = Date.now() - Math.floor(Math.random() * spreadMs);
     const userId = `user-${Math.floor(Math.random() * 200)}`;
     const spans = [];
     const rootId = hex(8);
