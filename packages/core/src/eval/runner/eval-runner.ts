@@ -1,5 +1,5 @@
 import { compileTemplate, FlywheelError } from '@flywheel/spec';
-import type { AssertionConfig, AssertionServices } from '../assertions/assertion.js';
+import type { AssertionConfig, AssertionContext, AssertionServices } from '../assertions/assertion.js';
 import { combineAssertionResults, runAssertion } from '../assertions/registry.js';
 import type { EvalCase, EvalPlan, EvalPrompt, EvalProvider } from '../eval-suite.js';
 import type { EvalCaseResult, EvalModelCall, EvalModelResult, EvalProgress } from './eval-result.js';
@@ -175,23 +175,17 @@ async function callOne(
 async function scoreAnswer(called: CalledModel, deps: EvalRunnerDeps): Promise<EvalCaseResult> {
   const { item, model, error, promptText } = called;
   const { prompt, provider, evalCase } = item;
-  const base = {
-    caseIndex: evalCase.index,
-    caseKey: evalCase.key,
-    repeat: item.repeat,
-    promptId: prompt.id,
-    providerId: provider.id,
-    vars: evalCase.vars,
-    ...(evalCase.source !== undefined ? { source: evalCase.source } : {}),
-  };
-  const context = {
+  // Objects built with the same keys every time (absent ones undefined), not with conditional
+  // spreads, which define each property through V8's runtime (see the gateway's
+  // generation-recorder.ts); JSON leaves the undefined ones out.
+  const context: AssertionContext = {
     output: model?.output ?? '',
     vars: evalCase.vars,
-    ...(model?.latencyMs !== undefined ? { latencyMs: model.latencyMs } : {}),
+    latencyMs: model?.latencyMs,
     cost: model?.cost ?? null,
-    ...(error ? { outputError: error } : {}),
-    ...(promptText !== undefined ? { prompt: promptText } : {}),
-    ...(deps.services ? { services: deps.services } : {}),
+    outputError: error ?? undefined,
+    prompt: promptText,
+    services: deps.services,
   };
   const assertions = await Promise.all(
     evalCase.assert.map(async (config: AssertionConfig) => ({
@@ -203,14 +197,20 @@ async function scoreAnswer(called: CalledModel, deps: EvalRunnerDeps): Promise<E
     ? { status: 'errored' as const, score: 0 }
     : combineAssertionResults(assertions, evalCase.threshold);
   return {
-    ...base,
+    caseIndex: evalCase.index,
+    caseKey: evalCase.key,
+    repeat: item.repeat,
+    promptId: prompt.id,
+    providerId: provider.id,
+    vars: evalCase.vars,
+    source: evalCase.source,
     output: model?.output ?? null,
     error,
     status: combined.status,
     score: combined.score,
     assertions: assertions.map(({ config, result }) => ({
       type: config.type,
-      ...(config.metric !== undefined ? { metric: config.metric } : {}),
+      metric: config.metric,
       result,
     })),
     inputTokens: model?.inputTokens ?? null,
