@@ -193,12 +193,22 @@ export type { RollupCell, TraceBatchAccess } from './tracing/apply-trace-batch.j
 export { applyTraceBatch, joinTraceBatches, rollupKey } from './tracing/apply-trace-batch.js';
 export type { BatchingSink, BatchingSinkOptions, BatchingSinkStats } from './tracing/batching-sink.js';
 export { createBatchingSink } from './tracing/batching-sink.js';
+export { capPayload } from './tracing/cap-payload.js';
+export type {
+  ForwardedStream,
+  GatewayGenerationRecord,
+  GatewayTraceSink,
+  GenerationBatchOptions,
+} from './tracing/gateway-generation.js';
+export { generationBatch } from './tracing/gateway-generation.js';
 export type { EventsToBatchOptions, IngestItemResult } from './tracing/ingest-events.js';
-export { capPayload, eventsToBatch, priceSpan, scoreRecord } from './tracing/ingest-events.js';
+export { eventsToBatch, priceSpan, scoreRecord } from './tracing/ingest-events.js';
 export type { IngestQueue, IngestQueueOptions, IngestQueueStats } from './tracing/ingest-queue.js';
 export { createIngestQueue } from './tracing/ingest-queue.js';
 export { emptyTrace, mergeSpan, mergeTrace } from './tracing/merge-records.js';
 export type { SpanKind, SpanRecord, SpanStatus, SpanUsage, TraceRecord } from './tracing/span.js';
+export type { StreamCapture } from './tracing/stream-capture.js';
+export { captureStreamText, isUsageOnlyChunk } from './tracing/stream-capture.js';
 export type {
   ScoreDataType,
   ScoreRecord,

@@ -23,5 +23,6 @@ export {
   doneEvent,
   encodeChatEvent,
   parseChatEvent,
+  scanChatEvent,
   splitServerSentEvents,
 } from './transport/server-sent-events.js';

@@ -149,9 +149,7 @@ export async function startFlywheel(
     );
 
     let closing: Promise<void> | undefined;
-    const gateway = createInProcessGateway(built.gateway, (error) =>
-      logger.error({ err: error }, 'could not record a gateway trace'),
-    );
+    const gateway = createInProcessGateway(built.gateway);
     return {
       url,
       bootstrap,

@@ -1,4 +1,4 @@
-import { FlywheelError } from '@flywheel/spec';
+import { FlywheelError } from '@flywheel/spec/errors';
 import type { ModelPrice } from './model-price.js';
 
 /** Finds the price in force for a model call. */

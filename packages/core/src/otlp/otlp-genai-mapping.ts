@@ -1,4 +1,4 @@
-import { capPayload } from '../tracing/ingest-events.js';
+import { capPayload } from '../tracing/cap-payload.js';
 import type { SpanStatus } from '../tracing/span.js';
 import type { SpanPatch, TracePatch } from '../tracing/trace-patch.js';
 import { AttributeReader } from './otlp-attribute-reader.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capPayload } from './ingest-events.js';
+import { capPayload } from './cap-payload.js';
 
 describe('trace payload cap', () => {
   it('measures and cuts in UTF-8 bytes, not characters', () => {

@@ -7,6 +7,7 @@ import {
 } from '@flywheel/spec';
 import { computeCost } from '../costs/compute-cost.js';
 import type { PriceTable } from '../costs/price-table.js';
+import { capPayload } from './cap-payload.js';
 import type { SpanUsage } from './span.js';
 import type { ScoreRecord, SpanPatch, TracePatch, TraceWriteBatch } from './trace-patch.js';
 
@@ -184,18 +185,6 @@ function providerCandidates(provider: string | null | undefined): string[] {
 }
 
 const iso = (time: string) => new Date(time).toISOString();
-
-/** A payload as stored: whole up to the cap (UTF-8 bytes of its JSON), else a flagged preview. */
-export function capPayload(value: unknown, maxBytes: number): { value: unknown; truncated: boolean } {
-  if (value === undefined || value === null) return { value: null, truncated: false };
-  const text = JSON.stringify(value);
-  // Three bytes per UTF-16 unit is the most UTF-8 can take, so short payloads skip the encoding.
-  if (text === undefined || text.length * 3 <= maxBytes) return { value, truncated: false };
-  const bytes = new TextEncoder().encode(text);
-  if (bytes.length <= maxBytes) return { value, truncated: false };
-  const preview = new TextDecoder().decode(bytes.subarray(0, maxBytes)).replace(/\uFFFD$/, '');
-  return { value: { truncated: true, preview }, truncated: true };
-}
 
 function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
   return issues

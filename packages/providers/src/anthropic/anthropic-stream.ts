@@ -29,7 +29,12 @@ export async function* readAnthropicChatStream(
         const event = parseAnthropicEvent(raw);
         if (event === undefined) continue;
         deadline.arm('idle', timeouts.idleMs);
-        for (const chunk of translator.translate(event)) yield { raw: encodeChatEvent(chunk), chunk };
+        for (const chunk of translator.translate(event))
+          yield {
+            raw: encodeChatEvent(chunk),
+            chunk,
+            usageOnly: chunk.choices.length === 0 && chunk.usage != null,
+          };
         if (translator.finished) {
           complete = true;
           yield { raw: doneEvent, done: true };

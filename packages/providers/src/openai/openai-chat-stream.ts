@@ -1,10 +1,11 @@
 import { type ChatStreamEvent, type PhaseTimeouts, UpstreamError } from '@flywheel/spec';
 import type { CallDeadline } from '../transport/call-deadline.js';
 import type { TransportResponse } from '../transport/http-transport.js';
-import { parseChatEvent, serverSentEventBatches } from '../transport/server-sent-events.js';
+import { scanChatEvent, serverSentEventBatches } from '../transport/server-sent-events.js';
 
 /**
- * The events of an OpenAI-format stream, with the idle timeout re-armed after each one. A
+ * The events of an OpenAI-format stream, with the idle timeout re-armed after each one. Events
+ * are scanned, not parsed (`scanChatEvent`): they leave as they came. A
  * provider error event, a stall, a reset, or an end before the stream finished all throw an
  * UpstreamError; a consumer that stops early aborts the upstream request.
  */
@@ -19,7 +20,7 @@ export async function* readOpenAIChatStream(
   try {
     for await (const events of serverSentEventBatches(response.body)) {
       for (const raw of events) {
-        const event = parseChatEvent(raw);
+        const event = scanChatEvent(raw);
         if (event.error !== undefined) {
           const body = event.error as { message?: unknown; type?: unknown };
           throw new UpstreamError(
@@ -32,20 +33,20 @@ export async function* readOpenAIChatStream(
             },
           );
         }
-        if (event.chunk === undefined && !event.done) {
+        if (event.kind === 'other') {
           // Comments and keep-alives pass through but prove nothing about progress.
-          yield event;
+          yield { raw, usageOnly: false };
           continue;
         }
         deadline.arm('idle', timeouts.idleMs);
-        if (event.chunk?.choices?.some((choice) => choice.finish_reason)) finished = true;
-        if (event.done) {
+        if (event.finished) finished = true;
+        if (event.kind === 'done') {
           complete = true;
-          yield { raw: event.raw, done: true };
+          yield { raw, done: true };
           void response.discard();
           return;
         }
-        yield { raw: event.raw, chunk: event.chunk! };
+        yield { raw, usageOnly: event.usageOnly };
       }
     }
     if (!finished) {

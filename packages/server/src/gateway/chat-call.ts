@@ -17,8 +17,7 @@ import type { GatewayDeps } from './gateway-deps.js';
 import { type CacheMode, checkChatRequest } from './gateway-request.js';
 import { type GenerationCall, type GenerationOutcome, recordGeneration } from './generation-recorder.js';
 import { applyPrompt } from './prompt-request.js';
-import type { StreamCapture } from './stream-capture.js';
-import type { StreamEnd } from './stream-writer.js';
+import type { ForwardedStream, StreamEnd } from './stream-writer.js';
 
 const traceIdPattern = /^[A-Za-z0-9_.:-]{1,128}$/;
 
@@ -40,8 +39,6 @@ export interface ChatCallInput {
   signal: CallSignal;
   /** Filled by the engine, attempt by attempt; after a failure the caller reads upstream time from it. */
   attempts: Attempt[];
-  /** A trace that could not be recorded (never fails the call). */
-  onRecordError(error: unknown): void;
 }
 
 /** Headers every answer carries: trace id, overhead, and cache status and cost when known. */
@@ -77,7 +74,7 @@ export type ChatCallResult =
       keepEvents: Uint8Array[] | undefined;
       elapsedMs(): number;
       /** Caches a complete stream and records the trace; call it when the stream ended. */
-      afterStream(end: StreamEnd, capture: StreamCapture): void;
+      afterStream(end: StreamEnd, capture: ForwardedStream): void;
     };
 
 /**
@@ -142,8 +139,7 @@ export async function startChatCall(gateway: GatewayDeps, input: ChatCallInput):
     promptVariables: checked.prompt?.variables,
   };
   // Outcomes are written out key by key, in one order, without spreads: see generation-recorder.ts.
-  const record = (outcome: GenerationOutcome) =>
-    void recordGeneration(gateway, call, outcome).catch(input.onRecordError);
+  const record = (outcome: GenerationOutcome) => recordGeneration(gateway, call, outcome);
 
   const cached = cacheKey && cacheMode !== 'refresh' ? gateway.cache.get(cacheKey) : undefined;
   if (cached) {
@@ -271,28 +267,24 @@ export async function startChatCall(gateway: GatewayDeps, input: ChatCallInput):
       if (end.kind === 'complete' && keepEvents && cacheKey && cacheTtlSeconds !== undefined) {
         gateway.cache.set(cacheKey, { kind: 'stream', events: keepEvents }, cacheTtlSeconds * 1000);
       }
+      // What the stream said is read from its events later, by the trace indexer.
       record({
         route: routeName,
         targetId,
         provider,
         model,
         durationMs: elapsed(),
-        firstTokenMs: capture.firstTokenMs,
+        firstTokenMs: undefined,
         overheadMs,
         httpStatus: end.kind === 'client-closed' ? 499 : 200,
         cache: cacheStatus,
-        output: {
-          role: 'assistant',
-          content: capture.content,
-          ...(capture.toolCalls.length > 0 ? { tool_calls: capture.toolCalls } : {}),
-          finish_reason: capture.finishReason,
-        },
-        outputText:
-          capture.content + capture.toolCalls.map((call) => call.function?.arguments ?? '').join(''),
+        output: null,
+        outputText: '',
         outputToolCalls: undefined,
-        usage: usageFromOpenAI(capture.usage),
+        usage: undefined,
         cost: undefined,
         error: describeEnd(end),
+        stream: capture,
       });
     },
   };

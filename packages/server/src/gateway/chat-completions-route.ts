@@ -4,8 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { chooseTraceId, startChatCall } from './chat-call.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import { parseCacheMode } from './gateway-request.js';
-import { newStreamCapture } from './stream-capture.js';
-import { pipeChatStream } from './stream-writer.js';
+import { newForwardedStream, pipeChatStream } from './stream-writer.js';
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
@@ -34,7 +33,6 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
         sessionId: header(request, 'x-flywheel-session-id'),
         signal: controller.signal,
         attempts,
-        onRecordError: (error) => request.log.error({ err: error }, 'could not record a gateway trace'),
       });
     } catch (error) {
       request.gatewayUpstreamMs = attempts.reduce((sum, attempt) => sum + attempt.durationMs, 0);
@@ -59,7 +57,7 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
       call.afterSend();
       return;
     }
-    const capture = newStreamCapture();
+    const capture = newForwardedStream();
     const end = await pipeChatStream(reply.raw, call.events, capture, {
       dropUsageChunk: call.dropUsageChunk,
       elapsedMs: call.elapsedMs,

@@ -68,7 +68,7 @@ export function registerEmbeddingsRoute(app: FastifyInstance, gateway: GatewayDe
               outputTokens: 0,
               estimated: true,
             };
-      void recordGeneration(gateway, call, {
+      recordGeneration(gateway, call, {
         ...unstreamed,
         route: outcome.route.name,
         targetId: outcome.target.id,
@@ -80,14 +80,14 @@ export function registerEmbeddingsRoute(app: FastifyInstance, gateway: GatewayDe
         output: { embeddings: outcome.result.body.data?.length ?? 0 },
         usage,
         error: undefined,
-      }).catch((error: unknown) => request.log.error({ err: error }, 'could not record a gateway trace'));
+      });
       return reply;
     } catch (error) {
       const flywheelError = FlywheelError.is(error)
         ? error
         : new FlywheelError('internal_error', 'The gateway failed.', { cause: error });
       const last = attempts.at(-1);
-      void recordGeneration(gateway, call, {
+      recordGeneration(gateway, call, {
         ...unstreamed,
         route: last?.route,
         targetId: last?.targetId,
@@ -99,7 +99,7 @@ export function registerEmbeddingsRoute(app: FastifyInstance, gateway: GatewayDe
         output: null,
         usage: undefined,
         error: { code: flywheelError.code, message: flywheelError.message },
-      }).catch(() => undefined);
+      });
       request.gatewayUpstreamMs = attempts.reduce((sum, attempt) => sum + attempt.durationMs, 0);
       throw flywheelError;
     }

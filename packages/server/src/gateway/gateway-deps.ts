@@ -1,10 +1,9 @@
 import type {
-  BatchingSink,
   GatewayEngine,
+  GatewayTraceSink,
   PriceTable,
   PromptService,
   ResponseCache,
-  TraceWriteBatch,
 } from '@flywheel/core';
 
 /** What the `/v1/*` routes need; built by `main.ts` (or a test). */
@@ -15,16 +14,10 @@ export interface GatewayDeps {
   cache: ResponseCache;
   /** TTL for requests that opt in with `x-flywheel-cache: use` on an alias without its own. */
   cacheDefaultTtlSeconds: number;
-  /** Where finished calls go; never awaited on the request path. */
-  sink: BatchingSink<TraceWriteBatch>;
-  /**
-   * Traces being made that are not in the sink yet (counting tokens with a tokenizer is
-   * asynchronous); `close()` waits for them, so a call answered just before shutdown is traced.
-   */
-  recordings: Set<Promise<void>>;
+  /** Where finished calls go, to become traces; never awaited on the request path. */
+  sink: GatewayTraceSink;
+  /** Prices calls on the request path (the `x-flywheel-cost-usd` header). */
   prices: PriceTable;
-  /** Request and response payloads are kept in traces up to this many bytes each. */
-  traceMaxPayloadBytes: number;
   /** Hex digest for cache keys (sha-256 in production). */
   hashKey(text: string): string;
 }

@@ -34,10 +34,7 @@ const nextCheckPhase = () => new Promise<void>((resolve) => setImmediate(resolve
 /** Never aborted: for calls made without a signal. */
 const neverAborted = createCallController().signal;
 
-export function createInProcessGateway(
-  deps: GatewayDeps,
-  onRecordError: (error: unknown) => void,
-): InProcessGateway {
+export function createInProcessGateway(deps: GatewayDeps): InProcessGateway {
   const requestPrefix = `req_inproc_${randomUUID().slice(0, 8)}_`;
   let requests = 0;
   return {
@@ -60,7 +57,6 @@ export function createInProcessGateway(
         sessionId: undefined,
         signal: signal ?? neverAborted,
         attempts,
-        onRecordError,
       });
       if (call.kind !== 'json') {
         throw new FlywheelError('internal_error', 'The gateway answered a stream to a non-streaming call.');

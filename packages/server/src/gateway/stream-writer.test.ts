@@ -2,8 +2,7 @@ import { createServer, get, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatStreamEvent } from '@flywheel/spec';
 import { afterEach, describe, expect, it } from 'vitest';
-import { newStreamCapture } from './stream-capture.js';
-import { pipeChatStream, type StreamEnd } from './stream-writer.js';
+import { newForwardedStream, pipeChatStream, type StreamEnd } from './stream-writer.js';
 
 const encoder = new TextEncoder();
 const event = (index: number): ChatStreamEvent => {
@@ -26,13 +25,16 @@ describe('pipeChatStream', () => {
 
   async function serve(
     events: (response: ServerResponse) => AsyncIterable<ChatStreamEvent>,
+    forwarded = newForwardedStream(),
+    dropUsageChunk = false,
   ): Promise<{ body: string; end: StreamEnd }> {
     let ended: Promise<StreamEnd> | undefined;
+    let clock = 0;
     const server = createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/event-stream' });
-      ended = pipeChatStream(response, events(response), newStreamCapture(), {
-        dropUsageChunk: false,
-        elapsedMs: () => 1,
+      ended = pipeChatStream(response, events(response), forwarded, {
+        dropUsageChunk,
+        elapsedMs: () => ++clock,
         clientGone: () => false,
       });
     });
@@ -42,6 +44,29 @@ describe('pipeChatStream', () => {
     const body = await (await fetch(`http://127.0.0.1:${port}/`)).text();
     return { body, end: await ended! };
   }
+
+  it('keeps every event for the trace, with its time, and leaves out the usage-only chunk when told', async () => {
+    const usage = encoder.encode('data: {"choices":[],"usage":{"prompt_tokens":1}}\n\n');
+    const done = encoder.encode('data: [DONE]\n\n');
+    const forwarded = newForwardedStream();
+    const { body, end } = await serve(
+      async function* () {
+        yield event(0);
+        yield { raw: usage, usageOnly: true };
+        yield { raw: done, done: true };
+      },
+      forwarded,
+      true,
+    );
+    expect(end).toEqual({ kind: 'complete' });
+    expect(body).toBe(`${Buffer.from(event(0).raw)}data: [DONE]\n\n`);
+    expect(forwarded.events.map((raw) => Buffer.from(raw).toString())).toEqual([
+      Buffer.from(event(0).raw).toString(),
+      Buffer.from(usage).toString(),
+      'data: [DONE]\n\n',
+    ]);
+    expect(forwarded.times).toEqual([1, 2, 3]);
+  });
 
   it('sends the first event at once, and the rest of the same read together after it', async () => {
     // Left in the socket's buffer (in bytes) when the events after the first are asked for.
@@ -103,7 +128,7 @@ describe('pipeChatStream', () => {
             await new Promise((resolve) => setImmediate(resolve));
           }
         })(),
-        newStreamCapture(),
+        newForwardedStream(),
         { dropUsageChunk: false, elapsedMs: () => 1, clientGone: () => false },
       );
     });

@@ -1,6 +1,18 @@
 import type { ServerResponse } from 'node:http';
+import type { ForwardedStream } from '@flywheel/core';
 import type { ChatStreamEvent } from '@flywheel/spec';
-import { captureChunk, isUsageOnlyChunk, type StreamCapture } from './stream-capture.js';
+
+/**
+ * A forwarded stream as the trace needs it: every event the provider sent (the usage-only chunk
+ * included, even when the client does not see it), and when each arrived (ms from the request's
+ * start). Only references to the bytes are kept until the call is queued for its trace.
+ */
+export type { ForwardedStream };
+
+/** An empty {@link ForwardedStream}. */
+export function newForwardedStream(): ForwardedStream {
+  return { events: [], times: [] };
+}
 
 /** How a stream ended. */
 export type StreamEnd = { kind: 'complete' } | { kind: 'failed'; error: unknown } | { kind: 'client-closed' };
@@ -18,8 +30,8 @@ export interface PipeOptions {
 }
 
 /**
- * Forwards a provider's events to the client as they come, byte for byte, gathering what the
- * trace needs on the side. Writes wait for the socket to drain, so a slow client holds at most
+ * Forwards a provider's events to the client as they come, byte for byte, keeping them (by
+ * reference) for the trace. Writes wait for the socket to drain, so a slow client holds at most
  * one socket buffer (and one upstream read) of this stream in memory. A failure after the first
  * byte cannot become an HTTP error any more: the stream then ends with an in-band error event
  * and no `[DONE]`.
@@ -34,7 +46,7 @@ export interface PipeOptions {
 export async function pipeChatStream(
   response: ServerResponse,
   events: AsyncIterable<ChatStreamEvent>,
-  capture: StreamCapture,
+  capture: ForwardedStream,
   options: PipeOptions,
 ): Promise<StreamEnd> {
   let pending: Uint8Array[] = [];
@@ -60,10 +72,9 @@ export async function pipeChatStream(
   let first = true;
   try {
     for await (const event of events) {
-      if (event.chunk) {
-        captureChunk(capture, event.chunk, options.elapsedMs());
-        if (options.dropUsageChunk && isUsageOnlyChunk(event.chunk)) continue;
-      }
+      capture.events.push(event.raw);
+      capture.times.push(options.elapsedMs());
+      if (options.dropUsageChunk && event.usageOnly) continue;
       options.keepEvents?.push(event.raw);
       if (first) {
         first = false;

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import {
-  type BatchingSink,
   createGatewayEngine,
   createMemoryResponseCache,
   createPromptService,
+  type GatewayTraceSink,
   type ModelRoute,
   type PriceTable,
   type RouteTarget,
   type Stores,
-  type TraceWriteBatch,
 } from '@flywheel/core';
 import { checkOutboundUrl, createUndiciTransport, type HttpTransport } from '@flywheel/providers';
 import type { ProviderCredentialDeps } from '../app/app-deps.js';
@@ -33,7 +32,7 @@ export interface BuiltGateway {
 export function buildGateway(
   settings: Settings,
   stores: Stores,
-  tracing: { sink: BatchingSink<TraceWriteBatch>; prices: PriceTable },
+  tracing: { sink: GatewayTraceSink; prices: PriceTable },
 ): BuiltGateway {
   const policy = { allowedHosts: settings.allowedHosts };
   const secretBox =
@@ -84,7 +83,6 @@ export function buildGateway(
     });
   }
 
-  const recordings = new Set<Promise<void>>();
   return {
     gateway: {
       engine: createGatewayEngine({ routes, breaker: settings.gateway.breaker }),
@@ -92,9 +90,7 @@ export function buildGateway(
       cache: createMemoryResponseCache({ maxBytes: settings.gateway.cache.maxBytes }),
       cacheDefaultTtlSeconds: settings.gateway.cache.defaultTtlSeconds,
       sink: tracing.sink,
-      recordings,
       prices: tracing.prices,
-      traceMaxPayloadBytes: settings.gateway.traceMaxPayloadBytes,
       hashKey: (text) => createHash('sha256').update(text).digest('hex'),
     },
     providerCredentials: {
@@ -103,8 +99,6 @@ export function buildGateway(
       onChange: (projectId) => credentialModels.invalidate(projectId),
     },
     async close() {
-      // Traces still counting tokens reach the sink before the caller closes it.
-      while (recordings.size > 0) await Promise.allSettled([...recordings]);
       await credentialModels.close();
       await Promise.all(transports.map((transport) => transport.close().catch(() => undefined)));
     },

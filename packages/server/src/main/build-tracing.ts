@@ -1,12 +1,5 @@
-import {
-  type BatchingSink,
-  createBatchingSink,
-  createIngestQueue,
-  type PriceTable,
-  type Stores,
-  type TraceWriteBatch,
-} from '@flywheel/core';
-import { createThreadedTraceWriter } from '@flywheel/storage';
+import { createIngestQueue, type GatewayTraceSink, type PriceTable, type Stores } from '@flywheel/core';
+import { createGatewayTraceSink, createThreadedTraceWriter } from '@flywheel/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppendExperimentResults } from '../app/app-deps.js';
 import type { Settings } from '../settings/settings.js';
@@ -16,7 +9,9 @@ import type { TracingDeps } from '../tracing/tracing-deps.js';
 export interface BuiltTracing {
   tracing: TracingDeps;
   /** Where the gateway queues finished calls (fire and forget). */
-  gatewaySink: BatchingSink<TraceWriteBatch>;
+  gatewaySink: GatewayTraceSink;
+  /** Resolves once every gateway call queued before it is a trace that queries find. */
+  flushGatewayTraces(): Promise<void>;
   /** Appends experiment results on the writer thread; resolves once committed. */
   appendExperimentResults: AppendExperimentResults;
   /** Runs one retention sweep now (it also runs at start and every 10 minutes); resolves with how many traces it deleted. */
@@ -39,15 +34,26 @@ export function buildTracing(
   prices: PriceTable,
   logger: FastifyBaseLogger | undefined,
 ): BuiltTracing {
-  const writer = createThreadedTraceWriter({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+  const writer = createThreadedTraceWriter(
+    { databaseUrl: settings.databaseUrl, dataDir: settings.dataDir },
+    {
+      gateway: {
+        priceOverrides: settings.gateway.prices,
+        maxPayloadBytes: settings.gateway.traceMaxPayloadBytes,
+      },
+      onGatewayLoss: (message) => logger?.error({ detail: message }, 'gateway traces were lost'),
+    },
+  );
   const queue = createIngestQueue({
     write: (batches) => writer.write(batches),
     maxPendingEvents: settings.ingestMaxPendingEvents,
   });
-  const gatewaySink = createBatchingSink<TraceWriteBatch>({
-    exportBatch: (batches) => writer.write(batches),
-    onExportError: (error, batch) =>
-      logger?.error({ err: error, lost: batch.length }, 'gateway traces could not be written'),
+  // The gateway's calls are appended to a durable log and indexed as traces by a low-priority
+  // thread (decision 0013).
+  const gatewaySink = createGatewayTraceSink({
+    append: (frame) => writer.appendGatewayFrame(frame),
+    onExportError: (error, calls) =>
+      logger?.error({ err: error, lost: calls }, 'gateway traces could not be written'),
   });
 
   const sweep = async (): Promise<number> => {
@@ -82,6 +88,10 @@ export function buildTracing(
   return {
     tracing: { queue, prices, maxPayloadBytes: settings.gateway.traceMaxPayloadBytes },
     gatewaySink,
+    async flushGatewayTraces() {
+      await gatewaySink.forceFlush();
+      await writer.syncGatewayTraces();
+    },
     appendExperimentResults: (projectId, experimentId, results) =>
       writer.appendExperimentResults(projectId, experimentId, results),
     sweepRetention: sweep,

@@ -108,10 +108,10 @@ export async function startGatewayTestApp(
     gateway: built.gateway,
     stores: storage.stores,
     storage,
-    flushTraces: () => built.gateway.sink.forceFlush(),
+    flushTraces: () => tracing.flushGatewayTraces(),
     sweepRetention: () => tracing.sweepRetention(),
     async spans(traceId) {
-      await built.gateway.sink.forceFlush();
+      await tracing.flushGatewayTraces();
       return storage.stores.traces.listSpans(bootstrap!.project.id, traceId);
     },
     async close() {

@@ -23,10 +23,16 @@ export interface PhaseTimeouts {
 export interface ChatStreamEvent {
   /** The bytes of the whole event (`data: …\n\n`), forwarded to the client unchanged. */
   raw: Uint8Array;
-  /** The parsed chunk; undefined for `data: [DONE]`, comments and events without JSON. */
+  /**
+   * The parsed chunk, when the adapter parsed it (translated streams). OpenAI-format streams are
+   * forwarded without parsing each event (it was the gateway's largest per-stream cost), so
+   * theirs is undefined: read `raw`.
+   */
   chunk?: ChatCompletionChunk;
   /** True for the final `data: [DONE]` event. */
   done?: boolean;
+  /** True for the usage-only chunk (`choices: []`) that `stream_options.include_usage` adds at the end. */
+  usageOnly?: boolean;
 }
 
 /** What a model adapter is asked to do. */

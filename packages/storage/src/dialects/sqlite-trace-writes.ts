@@ -29,8 +29,10 @@ import { translateSqliteError } from './sqlite-errors.js';
 
 /** Writes trace batches (and experiment results) to SQLite. */
 export interface SqliteTraceWrites {
-  /** Applies the batches in one transaction. */
-  write(batches: TraceWriteBatch[]): Promise<void>;
+  /** Applies the batches in one transaction; `alsoRun` runs in it too, last (its statements commit with the batches). */
+  write(batches: TraceWriteBatch[], alsoRun?: () => void): Promise<void>;
+  /** A statement on the writer's connection (for `alsoRun`). */
+  prepare(source: string): SqliteDatabase.Statement<unknown[]>;
   /**
    * Appends results to a running experiment in one transaction, as `ExperimentStore.appendResults`
    * does (same rows, same errors); answers how many were stored.
@@ -221,7 +223,7 @@ export function createSqliteTraceWrites(filename: string, busyTimeoutMs = 5000):
     },
   };
   return {
-    async write(batches) {
+    async write(batches, alsoRun) {
       // Nothing else uses this connection, so a transaction may span the awaits of the merge.
       spanRowids.clear();
       traceRowids.clear();
@@ -229,6 +231,7 @@ export function createSqliteTraceWrites(filename: string, busyTimeoutMs = 5000):
         statements.begin.run();
         try {
           for (const batch of batches) await applyTraceBatch(access, batch);
+          alsoRun?.();
           statements.commit.run();
         } catch (error) {
           if (database.inTransaction) statements.rollback.run();
@@ -255,6 +258,7 @@ export function createSqliteTraceWrites(filename: string, busyTimeoutMs = 5000):
         throw translateSqliteError(error);
       }
     },
+    prepare: (source) => database.prepare(source),
     close: () => database.close(),
   };
 }

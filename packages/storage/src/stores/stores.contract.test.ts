@@ -198,6 +198,7 @@ describe.each(engines)('store contract on %s', (engine, open) => {
         '0006-datasets',
         '0007-experiments',
         '0008-search-string-values',
+        '0009-gateway-log',
       ]);
     });
   }

@@ -1,6 +1,7 @@
-import type { ExperimentResultRecord, TraceWriteBatch } from '@flywheel/core';
+import type { ExperimentResultRecord, ModelPrice, TraceWriteBatch } from '@flywheel/core';
+import type { StorageOptions } from '../open-storage.js';
 
-/** Messages to the writer thread. */
+/** Messages to the writer thread (JSON; gateway records travel in their own binary frame). */
 export type WriterRequest =
   | { id: number; type: 'write'; batches: TraceWriteBatch[] }
   | {
@@ -10,9 +11,42 @@ export type WriterRequest =
       experimentId: string;
       results: ExperimentResultRecord[];
     }
+  /** Answers once every gateway record appended before it is indexed (queryable). */
+  | { id: number; type: 'gateway-sync' }
   | { id: number; type: 'close' };
 
 /** Answers from the writer thread (`stored`: results appended, for `experiment-results`). */
 export type WriterResponse =
   | { id: number; ok: true; stored?: number }
   | { id: number; ok: false; code: string | undefined; message: string };
+
+/** How gateway records become traces (given when the writer starts). */
+export interface GatewayTraceOptions {
+  /** The operator's price rows, over the shipped ones. */
+  priceOverrides: ModelPrice[];
+  /** Request and response payloads are kept up to this many bytes each. */
+  maxPayloadBytes: number;
+  /** Records appended but not indexed yet, at most; beyond it appends are refused (default 1,000,000). */
+  maxBacklog?: number;
+}
+
+/** What a writer (or indexer) thread starts with. */
+export type WriterData = StorageOptions & {
+  gateway?: GatewayTraceOptions | undefined;
+  role?: 'writer' | 'indexer';
+};
+
+/** Writer thread → indexer thread. */
+export type IndexerRequest =
+  | { type: 'wake' }
+  /** Answer `synced` with `token` once no log row up to `upTo` is left. */
+  | { type: 'sync'; token: number; upTo: number }
+  /** Index what is there (until `deadline`, ms since the epoch), then close. */
+  | { type: 'close'; deadline: number };
+
+/** Indexer thread → writer thread. */
+export type IndexerMessage =
+  | { type: 'indexed'; records: number }
+  | { type: 'synced'; token: number }
+  | { type: 'lost'; records: number; message: string }
+  | { type: 'closed' };

@@ -1,66 +1,216 @@
 import { join } from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { joinTraceBatches } from '@flywheel/core/tracing-writes';
 import { FlywheelError } from '@flywheel/spec/errors';
 import { createSqliteTraceWrites } from '../dialects/sqlite-trace-writes.js';
-import type { Storage, StorageOptions } from '../open-storage.js';
-import type { WriterRequest, WriterResponse } from './trace-writer-protocol.js';
+import type { Storage } from '../open-storage.js';
+import { decodeGatewayRecords, gatewayFrame, gatewayHeaderBytes } from './gateway-frame.js';
+import { runGatewayIndexer } from './gateway-indexer.js';
+import type {
+  IndexerMessage,
+  IndexerRequest,
+  WriterData,
+  WriterRequest,
+  WriterResponse,
+} from './trace-writer-protocol.js';
 
 // The writer thread: its own connection, so a commit (an fsync under synchronous=FULL) blocks
-// this thread only, never the one answering requests. It commits traces and experiment results.
-const options = workerData as StorageOptions;
-// On SQLite the writer owns its connection and runs prepared statements directly; it imports
-// neither Kysely nor the wire schemas (zod), which were most of its ~230 ms of CPU at start-up
-// (every `flywheel serve` and `flywheel eval` starts one). PostgreSQL uses the Kysely stores,
-// loaded only then.
-const sqliteWrites = options.databaseUrl
-  ? undefined
-  : createSqliteTraceWrites(join(options.dataDir, 'flywheel.db'), options.busyTimeoutMs);
-const storage: Promise<Storage> | undefined = options.databaseUrl
-  ? import('../open-storage.js').then(({ openStorage }) => openStorage(options))
-  : undefined;
+// this thread only, never the one answering requests. It commits traces and experiment results,
+// and appends the gateway's finished calls to the gateway log. The same script is the gateway
+// trace indexer's thread (role `indexer`), which the writer starts when it is needed.
+const options = workerData as WriterData;
 const port = parentPort!;
 
-const decoder = new TextDecoder();
+if (options.role === 'indexer') {
+  runGatewayIndexer(options, port);
+} else {
+  runWriter();
+}
 
-let queue: Promise<void> = Promise.resolve();
-port.on('message', (message: Uint8Array) => {
-  const request = JSON.parse(decoder.decode(message)) as WriterRequest;
-  // One request at a time: a write's transaction spans awaits on the writer's one connection.
-  queue = queue.then(() => handle(request)).then((response) => port.postMessage(response));
-});
+function runWriter(): void {
+  // On SQLite the writer owns its connection and runs prepared statements directly; it imports
+  // neither Kysely nor the wire schemas (zod), which were most of its ~230 ms of CPU at start-up
+  // (every `flywheel serve` and `flywheel eval` starts one). PostgreSQL uses the Kysely stores,
+  // loaded only then.
+  const sqliteWrites = options.databaseUrl
+    ? undefined
+    : createSqliteTraceWrites(join(options.dataDir, 'flywheel.db'), options.busyTimeoutMs);
+  const storage: Promise<Storage> | undefined = options.databaseUrl
+    ? import('../open-storage.js').then(({ openStorage }) => openStorage(options))
+    : undefined;
+  const decoder = new TextDecoder();
+  const maxBacklog = options.gateway?.maxBacklog ?? 1_000_000;
 
-async function handle(request: WriterRequest): Promise<WriterResponse> {
-  try {
-    if (request.type === 'close') {
-      sqliteWrites?.close();
-      await (await storage)?.close();
-      return { id: request.id, ok: true };
-    }
-    if (request.type === 'experiment-results') {
-      const stored = sqliteWrites
-        ? sqliteWrites.appendExperimentResults(request.projectId, request.experimentId, request.results)
-        : await (await storage!).stores.transaction((transaction) =>
-            transaction.experiments.appendResults(request.projectId, request.experimentId, request.results),
-          );
-      return { id: request.id, ok: true, stored };
-    }
-    // One transaction either way; batches of one project are merged as one.
-    const batches = joinTraceBatches(request.batches);
-    if (sqliteWrites) {
-      await sqliteWrites.write(batches);
-      return { id: request.id, ok: true };
-    }
-    await (await storage!).stores.transaction(async (transaction) => {
-      for (const batch of batches) await transaction.traces.write(batch);
+  // SQLite: the gateway log, and the indexer that empties it.
+  const appendLog = sqliteWrites?.prepare('insert into gateway_log (records, data) values (?, ?)');
+  const logState = sqliteWrites
+    ?.prepare('select coalesce(max(id), 0) as last, coalesce(sum(records), 0) as backlog from gateway_log')
+    .get() as { last: number; backlog: number } | undefined;
+  let lastAppended = Number(logState?.last ?? 0);
+  let backlog = Number(logState?.backlog ?? 0);
+  let indexer: Worker | undefined;
+  let nextSyncToken = 1;
+  const syncWaiters = new Map<number, () => void>();
+  let indexerClosed: (() => void) | undefined;
+
+  const startIndexer = (): Worker => {
+    if (indexer) return indexer;
+    const started = new Worker(new URL(import.meta.url), { workerData: { ...options, role: 'indexer' } });
+    started.unref();
+    started.on('message', (message: IndexerMessage) => {
+      if (message.type === 'indexed') backlog = Math.max(0, backlog - message.records);
+      else if (message.type === 'synced') {
+        syncWaiters.get(message.token)?.();
+        syncWaiters.delete(message.token);
+      } else if (message.type === 'lost') {
+        backlog = Math.max(0, backlog - message.records);
+        port.postMessage({ id: 0, ok: false, code: 'gateway_traces_lost', message: message.message });
+      } else if (message.type === 'closed') indexerClosed?.();
     });
-    return { id: request.id, ok: true };
-  } catch (error) {
-    return {
-      id: request.id,
-      ok: false,
-      code: FlywheelError.is(error) ? error.code : undefined,
-      message: error instanceof Error ? error.message : String(error),
+    const failed = (reason: string) => {
+      port.postMessage({ id: 0, ok: false, code: 'gateway_traces_lost', message: reason });
+      indexer = undefined;
+      indexerClosed?.();
+      for (const release of syncWaiters.values()) release();
+      syncWaiters.clear();
     };
+    started.on('error', (error) => failed(`the gateway trace indexer failed: ${error.message}`));
+    started.on('exit', (code) => {
+      if (indexer === started) failed(`the gateway trace indexer stopped (exit code ${code})`);
+    });
+    indexer = started;
+    return started;
+  };
+  const tellIndexer = (request: IndexerRequest) => startIndexer().postMessage(request);
+  // Calls left unindexed by the last run are indexed now.
+  if (sqliteWrites && options.gateway && backlog > 0) tellIndexer({ type: 'wake' });
+
+  let queue: Promise<void> = Promise.resolve();
+  port.on('message', (message: Uint8Array) => {
+    // One request at a time: a write's transaction spans awaits on the writer's one connection.
+    if (message[0] === gatewayFrame) {
+      queue = queue.then(() => appendGateway(message)).then((response) => port.postMessage(response));
+      return;
+    }
+    const request = JSON.parse(decoder.decode(message)) as WriterRequest;
+    queue = queue.then(() => handle(request)).then((response) => port.postMessage(response));
+  });
+
+  async function appendGateway(message: Uint8Array): Promise<WriterResponse> {
+    const view = new DataView(message.buffer, message.byteOffset, message.byteLength);
+    const id = view.getUint32(1, true);
+    const records = view.getUint32(5, true);
+    try {
+      const gateway = options.gateway;
+      if (!gateway) throw new Error('this writer was started without gateway trace options');
+      if (!sqliteWrites || !appendLog) {
+        // PostgreSQL: no log, the traces are written at once.
+        const { generationBatch, createPriceTable, defaultPrices } = await import(
+          '@flywheel/core/gateway-records'
+        );
+        const prices = createPriceTable(defaultPrices, gateway.priceOverrides);
+        const batches = await Promise.all(
+          decodeGatewayRecords(message.subarray(gatewayHeaderBytes)).map((record) =>
+            generationBatch(record, { prices, maxPayloadBytes: gateway.maxPayloadBytes }),
+          ),
+        );
+        const stores = (await storage!).stores;
+        try {
+          await stores.transaction(async (transaction) => {
+            for (const batch of joinTraceBatches(batches)) await transaction.traces.write(batch);
+          });
+        } catch {
+          // One bad call must not cost the others: write them one by one, report what fails.
+          for (const batch of batches) {
+            await stores.traces.write(batch).catch((error: unknown) =>
+              port.postMessage({
+                id: 0,
+                ok: false,
+                code: 'gateway_traces_lost',
+                message: `a gateway trace could not be written: ${error instanceof Error ? error.message : String(error)}`,
+              }),
+            );
+          }
+        }
+        return { id, ok: true };
+      }
+      if (backlog + records > maxBacklog) {
+        throw new FlywheelError(
+          'ingest_overloaded',
+          `${backlog} gateway calls are waiting to be indexed as traces (at most ${maxBacklog}); these ${records} are not kept.`,
+        );
+      }
+      // Committed (durably: synchronous=FULL) before the answer; parsed only by the indexer.
+      const data = Buffer.from(
+        message.buffer,
+        message.byteOffset + gatewayHeaderBytes,
+        message.byteLength - gatewayHeaderBytes,
+      );
+      lastAppended = Number(appendLog.run(records, data).lastInsertRowid);
+      backlog += records;
+      tellIndexer({ type: 'wake' });
+      return { id, ok: true };
+    } catch (error) {
+      return failure(id, error);
+    }
   }
+
+  async function handle(request: WriterRequest): Promise<WriterResponse> {
+    try {
+      if (request.type === 'close') {
+        if (indexer) {
+          const closed = new Promise<void>((resolve) => {
+            indexerClosed = resolve;
+          });
+          // What is left after this is indexed at the next start.
+          tellIndexer({ type: 'close', deadline: Date.now() + 30_000 });
+          await closed;
+          const stopping = indexer;
+          indexer = undefined;
+          await stopping?.terminate();
+        }
+        sqliteWrites?.close();
+        await (await storage)?.close();
+        return { id: request.id, ok: true };
+      }
+      if (request.type === 'gateway-sync') {
+        if (!sqliteWrites || lastAppended === 0) return { id: request.id, ok: true };
+        const token = nextSyncToken++;
+        await new Promise<void>((resolve) => {
+          syncWaiters.set(token, resolve);
+          tellIndexer({ type: 'sync', token, upTo: lastAppended });
+        });
+        return { id: request.id, ok: true };
+      }
+      if (request.type === 'experiment-results') {
+        const stored = sqliteWrites
+          ? sqliteWrites.appendExperimentResults(request.projectId, request.experimentId, request.results)
+          : await (await storage!).stores.transaction((transaction) =>
+              transaction.experiments.appendResults(request.projectId, request.experimentId, request.results),
+            );
+        return { id: request.id, ok: true, stored };
+      }
+      // One transaction either way; batches of one project are merged as one.
+      const batches = joinTraceBatches(request.batches);
+      if (sqliteWrites) {
+        await sqliteWrites.write(batches);
+        return { id: request.id, ok: true };
+      }
+      await (await storage!).stores.transaction(async (transaction) => {
+        for (const batch of batches) await transaction.traces.write(batch);
+      });
+      return { id: request.id, ok: true };
+    } catch (error) {
+      return failure(request.id, error);
+    }
+  }
+}
+
+function failure(id: number, error: unknown): WriterResponse {
+  return {
+    id,
+    ok: false,
+    code: FlywheelError.is(error) ? error.code : undefined,
+    message: error instanceof Error ? error.message : String(error),
+  };
 }

@@ -2,7 +2,20 @@ import { Worker } from 'node:worker_threads';
 import type { ExperimentResultRecord, TraceWriteBatch } from '@flywheel/core';
 import { type ErrorCode, FlywheelError, isErrorCode } from '@flywheel/spec';
 import type { StorageOptions } from '../open-storage.js';
-import type { WriterRequest, WriterResponse } from './trace-writer-protocol.js';
+import type {
+  GatewayTraceOptions,
+  WriterData,
+  WriterRequest,
+  WriterResponse,
+} from './trace-writer-protocol.js';
+
+/** Options of {@link createThreadedTraceWriter}. */
+export interface TraceWriterOptions {
+  /** How gateway calls become traces; without it `appendGatewayRecords` fails. */
+  gateway?: GatewayTraceOptions;
+  /** Gateway calls that were acknowledged to the sink but could not become traces. */
+  onGatewayLoss?(message: string): void;
+}
 
 /** Writes traces (and experiment results) off the request thread. */
 export interface TraceWriter {
@@ -17,6 +30,14 @@ export interface TraceWriter {
     experimentId: string,
     results: ExperimentResultRecord[],
   ): Promise<number>;
+  /**
+   * Appends a frame of finished gateway calls (see `createGatewayTraceSink`) to the gateway log
+   * (SQLite; committed durably when this resolves) for the trace indexer; on PostgreSQL, writes
+   * their traces at once. The frame's buffer is transferred to the writer thread.
+   */
+  appendGatewayFrame(frame: Uint8Array): Promise<void>;
+  /** Resolves once every gateway call appended before it is indexed (its trace can be queried). */
+  syncGatewayTraces(): Promise<void>;
   /** Finishes pending writes, closes the writer's connection and stops its thread; idempotent. */
   close(): Promise<void>;
 }
@@ -30,9 +51,13 @@ export interface TraceWriter {
  * const writer = createThreadedTraceWriter({ dataDir: '.flywheel' });
  * await writer.write([{ projectId, traces: [], spans: [spanPatch], scores: [] }]);
  */
-export function createThreadedTraceWriter(options: StorageOptions): TraceWriter {
+export function createThreadedTraceWriter(
+  options: StorageOptions,
+  writerOptions: TraceWriterOptions = {},
+): TraceWriter {
+  const workerData: WriterData = { ...options, poolSize: 2, gateway: writerOptions.gateway };
   const worker = new Worker(workerUrl(), {
-    workerData: { ...options, poolSize: 2 },
+    workerData,
     ...workerExecArgv(process.execArgv),
   });
   // A forgotten writer must not keep the process alive; shutdown paths call close().
@@ -48,6 +73,10 @@ export function createThreadedTraceWriter(options: StorageOptions): TraceWriter 
     pending.clear();
   };
   worker.on('message', (response: WriterResponse) => {
+    if (response.id === 0 && !response.ok) {
+      writerOptions.onGatewayLoss?.(response.message);
+      return;
+    }
     const waiter = pending.get(response.id);
     if (!waiter) return;
     pending.delete(response.id);
@@ -63,7 +92,7 @@ export function createThreadedTraceWriter(options: StorageOptions): TraceWriter 
   worker.on('error', (error) => failAll(error));
   worker.on('exit', (code) => failAll(new Error(`the trace writer thread stopped (exit code ${code})`)));
 
-  const send = (request: WithoutId<WriterRequest>): Promise<number> => {
+  const post = (encode: (id: number) => Uint8Array): Promise<number> => {
     if (failure) return Promise.reject(failure);
     const id = nextId++;
     return new Promise<number>((resolve, reject) => {
@@ -71,14 +100,25 @@ export function createThreadedTraceWriter(options: StorageOptions): TraceWriter 
       // The batch crosses threads as UTF-8 bytes whose buffer is transferred, not copied:
       // structured-cloning the objects, or even one large string, cost the request thread
       // ~50 ms per batch of 512 (measured with --cpu-prof).
-      const bytes = encoder.encode(JSON.stringify({ ...request, id }));
-      worker.postMessage(bytes, [bytes.buffer]);
+      const bytes = encode(id);
+      worker.postMessage(bytes, [bytes.buffer as ArrayBuffer]);
     });
   };
+  const send = (request: WithoutId<WriterRequest>): Promise<number> =>
+    post((id) => encoder.encode(JSON.stringify({ ...request, id })));
 
   return {
     write: async (batches) => {
       await send({ type: 'write', batches });
+    },
+    appendGatewayFrame: async (frame) => {
+      await post((id) => {
+        new DataView(frame.buffer, frame.byteOffset, frame.byteLength).setUint32(1, id, true);
+        return frame;
+      });
+    },
+    syncGatewayTraces: async () => {
+      await send({ type: 'gateway-sync' });
     },
     appendExperimentResults: (projectId, experimentId, results) =>
       send({ type: 'experiment-results', projectId, experimentId, results }),

@@ -1,6 +1,6 @@
 import type { ChatCompletionChunk } from '@flywheel/spec';
 import { describe, expect, it } from 'vitest';
-import { captureChunk, isUsageOnlyChunk, newStreamCapture } from './stream-capture.js';
+import { captureChunk, captureStreamText, isUsageOnlyChunk, newStreamCapture } from './stream-capture.js';
 
 const chunk = (
   delta: ChatCompletionChunk['choices'][number]['delta'],
@@ -57,5 +57,37 @@ describe('stream capture', () => {
     expect(isUsageOnlyChunk(chunk({ content: 'x' }))).toBe(false);
     captureChunk(capture, usageChunk, 7);
     expect(capture.usage).toEqual({ prompt_tokens: 3, completion_tokens: 2 });
+  });
+});
+
+describe('captureStreamText', () => {
+  const event = (value: unknown) => `data: ${JSON.stringify(value)}\n\n`;
+
+  it('reads a forwarded stream back, with the time of the first token from its event', () => {
+    const text =
+      ': keep-alive\n\n' +
+      event(chunk({ role: 'assistant', content: '' })) +
+      event(chunk({ content: 'Hel' })) +
+      event(chunk({ content: 'lo' }, 'stop')) +
+      event({ ...chunk({}), choices: [], usage: { prompt_tokens: 3, completion_tokens: 2 } }) +
+      'data: [DONE]\n\n';
+    const capture = captureStreamText(text, [1, 2, 5, 9, 10, 11]);
+    expect(capture).toMatchObject({ content: 'Hello', finishReason: 'stop', firstTokenMs: 5, model: 'm' });
+    expect(capture.usage).toEqual({ prompt_tokens: 3, completion_tokens: 2 });
+  });
+
+  it('understands \\r\\n line ends and skips data that is not JSON', () => {
+    const text = `data: ${JSON.stringify(chunk({ content: 'a' }))}\r\n\r\ndata: {oops\n\ndata: ${JSON.stringify(chunk({ content: 'b' }))}\n\n`;
+    const capture = captureStreamText(text, [3, 4, 8]);
+    expect(capture.content).toBe('ab');
+    expect(capture.firstTokenMs).toBe(3);
+  });
+
+  it('gives an empty capture for an empty stream', () => {
+    expect(captureStreamText('', [])).toMatchObject({
+      content: '',
+      usage: undefined,
+      firstTokenMs: undefined,
+    });
   });
 });
