@@ -40,6 +40,8 @@ export function buildTracing(
       gateway: {
         priceOverrides: settings.gateway.prices,
         maxPayloadBytes: settings.gateway.traceMaxPayloadBytes,
+        // Room for two frames of calls, one of which may be as large as the body limit allows.
+        indexerHeapMb: 32 + 8 * Math.ceil(settings.bodyLimitBytes / 1_048_576),
       },
       onGatewayLoss: (message) => logger?.error({ detail: message }, 'gateway traces were lost'),
     },
@@ -52,6 +54,7 @@ export function buildTracing(
   // thread (decision 0013).
   const gatewaySink = createGatewayTraceSink({
     append: (frame) => writer.appendGatewayFrame(frame),
+    frames: writer.gatewayFrames,
     onExportError: (error, calls) =>
       logger?.error({ err: error, lost: calls }, 'gateway traces could not be written'),
   });

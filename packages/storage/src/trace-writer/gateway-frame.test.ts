@@ -1,6 +1,7 @@
 import type { GatewayGenerationRecord } from '@flywheel/core';
 import { describe, expect, it } from 'vitest';
 import {
+  createFramePool,
   createGatewayTraceSink,
   decodeGatewayRecords,
   gatewayFrame,
@@ -54,7 +55,7 @@ describe('gateway trace sink', () => {
     const frames: Uint8Array[] = [];
     const sink = createGatewayTraceSink({
       append: async (frame) => void frames.push(frame),
-      frameBytes: 8192,
+      frames: createFramePool(8192),
       delayMs: 5,
     });
     const big = stream(['x'.repeat(3000)], [1]);
@@ -86,6 +87,15 @@ describe('gateway trace sink', () => {
     expect(added).toBeGreaterThan(3);
     expect(added).toBeLessThan(10);
     expect(sink.stats().dropped).toBe(1);
+  });
+
+  it('reuses the buffers the writer hands back', () => {
+    const pool = createFramePool(1024, 1);
+    const first = pool.take(100);
+    pool.give(first.buffer as ArrayBuffer);
+    expect(pool.take(100).buffer).toBe(first.buffer);
+    expect(pool.take(100).buffer).not.toBe(first.buffer);
+    expect(pool.take(5000).length).toBe(5000);
   });
 
   it('refuses calls after shutdown', async () => {

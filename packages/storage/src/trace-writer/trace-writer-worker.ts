@@ -55,7 +55,13 @@ function runWriter(): void {
 
   const startIndexer = (): Worker => {
     if (indexer) return indexer;
-    const started = new Worker(new URL(import.meta.url), { workerData: { ...options, role: 'indexer' } });
+    const started = new Worker(new URL(import.meta.url), {
+      workerData: { ...options, role: 'indexer' },
+      resourceLimits: {
+        maxOldGenerationSizeMb: options.gateway?.indexerHeapMb ?? 48,
+        maxYoungGenerationSizeMb: 4,
+      },
+    });
     started.unref();
     started.on('message', (message: IndexerMessage) => {
       if (message.type === 'indexed') backlog = Math.max(0, backlog - message.records);
@@ -89,7 +95,15 @@ function runWriter(): void {
   port.on('message', (message: Uint8Array) => {
     // One request at a time: a write's transaction spans awaits on the writer's one connection.
     if (message[0] === gatewayFrame) {
-      queue = queue.then(() => appendGateway(message)).then((response) => port.postMessage(response));
+      queue = queue
+        .then(() => appendGateway(message))
+        .then((response) => {
+          // The frame is stored (copied) by now: its buffer goes back to the request thread for reuse.
+          if (response.ok) {
+            response.frame = message.buffer as ArrayBuffer;
+            port.postMessage(response, [response.frame]);
+          } else port.postMessage(response);
+        });
       return;
     }
     const request = JSON.parse(decoder.decode(message)) as WriterRequest;

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { ExperimentResultRecord, TraceWriteBatch } from '@flywheel/core';
 import { type ErrorCode, FlywheelError, isErrorCode } from '@flywheel/spec';
 import type { StorageOptions } from '../open-storage.js';
+import { createFramePool, type FramePool } from './gateway-frame.js';
 import type {
   GatewayTraceOptions,
   WriterData,
@@ -36,6 +37,8 @@ export interface TraceWriter {
    * their traces at once. The frame's buffer is transferred to the writer thread.
    */
   appendGatewayFrame(frame: Uint8Array): Promise<void>;
+  /** Frame buffers the writer thread handed back, for the gateway trace sink to reuse. */
+  readonly gatewayFrames: FramePool;
   /** Resolves once every gateway call appended before it is indexed (its trace can be queried). */
   syncGatewayTraces(): Promise<void>;
   /** Finishes pending writes, closes the writer's connection and stops its thread; idempotent. */
@@ -64,6 +67,7 @@ export function createThreadedTraceWriter(
   worker.unref();
   const pending = new Map<number, { resolve(stored: number): void; reject(error: unknown): void }>();
   let nextId = 1;
+  const frames = createFramePool();
   let failure: Error | undefined;
   let closed: Promise<void> | undefined;
 
@@ -77,6 +81,7 @@ export function createThreadedTraceWriter(
       writerOptions.onGatewayLoss?.(response.message);
       return;
     }
+    if (response.ok && response.frame) frames.give(response.frame);
     const waiter = pending.get(response.id);
     if (!waiter) return;
     pending.delete(response.id);
@@ -111,6 +116,7 @@ export function createThreadedTraceWriter(
     write: async (batches) => {
       await send({ type: 'write', batches });
     },
+    gatewayFrames: frames,
     appendGatewayFrame: async (frame) => {
       await post((id) => {
         new DataView(frame.buffer, frame.byteOffset, frame.byteLength).setUint32(1, id, true);
