@@ -1,4 +1,4 @@
-import type { Attempt, ForwardedStream, GatewayGenerationRecord, TokenUsage } from '@flywheel/core';
+import type { Attempt, ForwardedStream, GatewayGenerationRecord } from '@flywheel/core';
 import type { GatewayDeps } from './gateway-deps.js';
 
 /** What is known about a gateway call when it starts. */
@@ -21,29 +21,30 @@ export interface GenerationCall {
   promptVariables?: Record<string, unknown> | undefined;
 }
 
-/** How a gateway call ended. */
-export interface GenerationOutcome {
-  route: string | undefined;
-  targetId: string | undefined;
-  provider: string | undefined;
-  model: string | undefined;
-  durationMs: number;
-  firstTokenMs: number | undefined;
-  overheadMs: number | undefined;
-  httpStatus: number;
-  cache: 'hit' | 'miss' | undefined;
-  /** The answer (message or partial output) for the trace. */
-  output: unknown;
-  outputText: string;
+/** How a gateway call ended: the record's fields, some optional, and a forwarded stream. */
+export type GenerationOutcome = Pick<
+  GatewayGenerationRecord,
+  | 'route'
+  | 'targetId'
+  | 'provider'
+  | 'model'
+  | 'durationMs'
+  | 'firstTokenMs'
+  | 'overheadMs'
+  | 'httpStatus'
+  | 'cache'
+  | 'output'
+  | 'outputText'
+  | 'usage'
+  | 'error'
+> & {
   /** Tool-call names and arguments, counted with the output when usage is estimated. */
   outputToolCalls?: string;
-  usage: TokenUsage | undefined;
   /** The cost of `usage`, when the caller computed it already (so it is not looked up twice). */
   cost?: number | null;
-  error: { code: string; message: string } | undefined;
   /** A forwarded stream: its events as they went out, and when each arrived (ms from the start). */
   stream?: ForwardedStream | undefined;
-}
+};
 
 /**
  * Queues a finished call for its trace, after the answer went out; never throws, never waits.

@@ -13,8 +13,14 @@ import { createSqliteTraceWrites } from '../dialects/sqlite-trace-writes.js';
 import { decodeGatewayRecords } from './gateway-frame.js';
 import type { IndexerMessage, IndexerRequest, WriterData } from './trace-writer-protocol.js';
 
-/** Log rows (each one frame: up to 256 KiB of calls) indexed per transaction. */
-const rowsPerTransaction = 2;
+/**
+ * Log rows (each one frame: up to 256 KiB of calls) indexed per transaction: one, so the write
+ * lock is held briefly. At nice 19 the indexer can be preempted inside its transaction, and the
+ * writer thread (appends, ingestion, experiment results) then waits for it; raising the indexer's
+ * priority for the transaction cost the gateway 7-12 % of its throughput in bench/gateway (and
+ * needs a privilege Linux gives only within RLIMIT_NICE).
+ */
+const rowsPerTransaction = 1;
 
 /** Another indexer (another process on the same data dir) took some of the rows first. */
 class RowsTaken extends Error {}
@@ -30,33 +36,12 @@ class RowsTaken extends Error {}
  * up when there is CPU to spare. Queries see a call once it is indexed (decision 0013).
  */
 export function runGatewayIndexer(options: WriterData, port: MessagePort): void {
-  // On Linux a nice value is per thread: this sets the indexer's alone. Raising it back needs no
-  // privilege up to the value the process started with (RLIMIT_NICE permitting); when that is
-  // refused the indexer stays where it is.
-  const nice = (value: number) => {
-    try {
-      setPriority(0, value);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const basePriority = 0;
-  const lowered = nice(19);
-  /**
-   * Runs `work` (a transaction) at normal priority. Holding SQLite's write lock at nice 19 would
-   * invert priorities: preempted by the busy request threads, the indexer kept the lock for up to
-   * seconds, the writer thread (appending calls, committing ingestion) waited on it, and frames
-   * piled up in memory (bench/gateway/memory.mjs: +17-20 % RSS over 100,000 calls).
-   */
-  const atNormalPriority = async <T>(work: () => Promise<T>): Promise<T> => {
-    const raised = lowered && nice(basePriority);
-    try {
-      return await work();
-    } finally {
-      if (raised) nice(19);
-    }
-  };
+  try {
+    // On Linux a nice value is per thread: this lowers the indexer's alone.
+    setPriority(0, 19);
+  } catch {
+    // Not permitted here: index at normal priority.
+  }
   const gateway = options.gateway!;
   const prices = createPriceTable(defaultPrices, gateway.priceOverrides);
   const batchOptions = { prices, maxPayloadBytes: gateway.maxPayloadBytes };
@@ -127,7 +112,7 @@ export function runGatewayIndexer(options: WriterData, port: MessagePort): void 
       if (removeRows.run(first, last).changes !== rows.length) throw new RowsTaken();
     };
     try {
-      await atNormalPriority(() => writes.write(joinTraceBatches(batches), take));
+      await writes.write(joinTraceBatches(batches), take);
     } catch (error) {
       if (error instanceof RowsTaken) {
         // Read again from where this indexer was: the rows still there are its to index.
@@ -137,7 +122,7 @@ export function runGatewayIndexer(options: WriterData, port: MessagePort): void 
       let kept = 0;
       for (const batch of batches) {
         try {
-          await atNormalPriority(() => writes.write([batch]));
+          await writes.write([batch]);
           kept += 1;
         } catch (single) {
           post({
