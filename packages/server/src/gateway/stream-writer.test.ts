@@ -68,16 +68,22 @@ describe('pipeChatStream', () => {
     expect(forwarded.times).toEqual([1, 2, 3]);
   });
 
-  it('sends the first event at once, and the rest of the same read together after it', async () => {
+  it('sends the first event at once, the rest of the same read together after it, and the last read with the end', async () => {
     // Left in the socket's buffer (in bytes) when the events after the first are asked for.
     const buffered: number[] = [];
     const writes: number[] = [];
+    const endedWith: number[] = [];
     const { body, end } = await serve(async function* (response) {
       const write = response.write.bind(response) as (chunk: Uint8Array) => boolean;
       response.write = ((chunk: Uint8Array) => {
         writes.push(chunk.byteLength);
         return write(chunk);
       }) as typeof response.write;
+      const finish = response.end.bind(response) as (chunk?: Uint8Array) => ServerResponse;
+      response.end = ((chunk?: Uint8Array) => {
+        endedWith.push(chunk?.byteLength ?? 0);
+        return finish(chunk);
+      }) as typeof response.end;
       // All yielded without leaving the microtask queue, as the events of one upstream read are.
       for (let index = 0; index < 5; index++) {
         if (index > 0) buffered.push(response.socket?.writableLength ?? -1);
@@ -91,7 +97,9 @@ describe('pipeChatStream', () => {
     expect(end).toEqual({ kind: 'complete' });
     expect(buffered[0]).toBe(0);
     const sizes = [0, 1, 2, 3, 4, 5, 6].map((index) => event(index).raw.byteLength);
-    expect(writes).toEqual([sizes[0], sizes[1]! + sizes[2]! + sizes[3]! + sizes[4]!, sizes[5]! + sizes[6]!]);
+    expect(writes).toEqual([sizes[0], sizes[1]! + sizes[2]! + sizes[3]! + sizes[4]!]);
+    // The last read's events leave with the end of the body, in one write.
+    expect(endedWith).toEqual([sizes[5]! + sizes[6]!]);
     expect(body.match(/token \d /g)).toEqual([0, 1, 2, 3, 4, 5, 6].map((index) => `token ${index} `));
   });
 
