@@ -207,8 +207,6 @@ export type { IngestQueue, IngestQueueOptions, IngestQueueStats } from './tracin
 export { createIngestQueue } from './tracing/ingest-queue.js';
 export { emptyTrace, mergeSpan, mergeTrace } from './tracing/merge-records.js';
 export type { SpanKind, SpanRecord, SpanStatus, SpanUsage, TraceRecord } from './tracing/span.js';
-export type { StreamCapture } from './tracing/stream-capture.js';
-export { captureStreamText, isUsageOnlyChunk } from './tracing/stream-capture.js';
 export type {
   ScoreDataType,
   ScoreRecord,

@@ -52,13 +52,6 @@ export function captureChunk(capture: StreamCapture, chunk: ChatCompletionChunk,
   if (choice.finish_reason) capture.finishReason = choice.finish_reason;
 }
 
-/** Whether a chunk is the usage-only chunk (`choices: []`) that `include_usage` adds at the end. */
-export function isUsageOnlyChunk(chunk: ChatCompletionChunk | undefined): boolean {
-  return (
-    chunk !== undefined && Array.isArray(chunk.choices) && chunk.choices.length === 0 && chunk.usage != null
-  );
-}
-
 /**
  * Reads back a stream the gateway forwarded: `text` is its events (server-sent-event bytes,
  * decoded) in the order they went out, `times[i]` when event `i` arrived (ms from the request's

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
+import type { PriceTable } from '@flywheel/core';
 import { joinTraceBatches } from '@flywheel/core/tracing-writes';
 import { FlywheelError } from '@flywheel/spec/errors';
 import { createSqliteTraceWrites } from '../dialects/sqlite-trace-writes.js';
@@ -40,6 +41,7 @@ function runWriter(): void {
     : undefined;
   const decoder = new TextDecoder();
   const maxBacklog = options.gateway?.maxBacklog ?? 1_000_000;
+  let prices: PriceTable | undefined;
 
   // SQLite: the gateway log, and the indexer that empties it.
   const appendLog = sqliteWrites?.prepare('insert into gateway_log (records, data) values (?, ?)');
@@ -122,10 +124,11 @@ function runWriter(): void {
         const { generationBatch, createPriceTable, defaultPrices } = await import(
           '@flywheel/core/gateway-records'
         );
-        const prices = createPriceTable(defaultPrices, gateway.priceOverrides);
+        // Built once: the table keeps the prices it looked up.
+        prices ??= createPriceTable(defaultPrices, gateway.priceOverrides);
         const batches = await Promise.all(
           decodeGatewayRecords(message.subarray(gatewayHeaderBytes)).map((record) =>
-            generationBatch(record, { prices, maxPayloadBytes: gateway.maxPayloadBytes }),
+            generationBatch(record, { prices: prices!, maxPayloadBytes: gateway.maxPayloadBytes }),
           ),
         );
         const stores = (await storage!).stores;
