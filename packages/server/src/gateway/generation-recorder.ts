@@ -1,25 +1,27 @@
-import type { Attempt, ForwardedStream, GatewayGenerationRecord } from '@flywheel/core';
+import type { ForwardedStream, GatewayGenerationRecord } from '@flywheel/core';
 import type { GatewayDeps } from './gateway-deps.js';
 
-/** What is known about a gateway call when it starts. */
-export interface GenerationCall {
-  projectId: string;
-  traceId: string;
-  requestId: string;
-  operation: 'chat' | 'embeddings';
-  alias: string;
+/** What is known about a gateway call when it starts: the record's fields, and the start as a date. */
+export type GenerationCall = Pick<
+  GatewayGenerationRecord,
+  | 'projectId'
+  | 'traceId'
+  | 'requestId'
+  | 'operation'
+  | 'alias'
+  | 'stream'
+  | 'attempts'
+  | 'request'
+  | 'ignoredFields'
+  | 'userId'
+  | 'sessionId'
+> & {
   startedAt: Date;
-  stream: boolean;
-  attempts: Attempt[];
-  request: Record<string, unknown>;
-  ignoredFields: string[];
-  userId: string | undefined;
-  sessionId: string | undefined;
   /** The stored prompt version the request was rendered from. */
-  prompt?: { name: string; version: number } | undefined;
+  prompt?: GatewayGenerationRecord['prompt'];
   /** The variables it was rendered with (kept so the call can become a dataset item). */
-  promptVariables?: Record<string, unknown> | undefined;
-}
+  promptVariables?: GatewayGenerationRecord['promptVariables'];
+};
 
 /** How a gateway call ended: the record's fields, some optional, and a forwarded stream. */
 export type GenerationOutcome = Pick<
