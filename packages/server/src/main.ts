@@ -61,6 +61,11 @@ export interface StartOptions {
    * runs and never stored (`ApiKeyService.issueProcessKey`), so nothing is left to revoke.
    */
   processKey?: { name: string; scopes: ApiKeyScope[] };
+  /**
+   * Write gateway traces at once instead of through the gateway log and its low-priority indexer
+   * (decision 0013): for a local eval run, which ends with its traces written anyway.
+   */
+  directGatewayTraces?: boolean;
 }
 
 /** `apps/web/dist`, from `packages/server/src/main.ts` (tests) or `packages/server/dist/main.js` (built). */
@@ -97,7 +102,9 @@ export async function startFlywheel(
     const logger = pino({ level: settings.logLevel, redact: ['req.headers.authorization'] });
     const webDir = options.webDir ?? defaultWebDir;
     const prices = createPriceTable(defaultPrices, settings.gateway.prices);
-    tracing = buildTracing(settings, storage.stores, prices, logger);
+    tracing = buildTracing(settings, storage.stores, prices, logger, {
+      directGatewayTraces: options.directGatewayTraces === true,
+    });
     built = buildGateway(settings, storage.stores, { sink: tracing.gatewaySink, prices });
     const app = createApp({
       stores: storage.stores,

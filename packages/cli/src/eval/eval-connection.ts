@@ -69,6 +69,7 @@ export async function connectEval(input: CommandInput, io: CliIo): Promise<EvalC
   const running = await startFlywheel(settings, {
     print: () => {},
     processKey: { name: 'flywheel eval (local run)', scopes: ['gateway', 'read', 'write'] },
+    directGatewayTraces: true,
   });
   const key = running.processKey!;
   return {

@@ -33,6 +33,7 @@ export function buildTracing(
   stores: Stores,
   prices: PriceTable,
   logger: FastifyBaseLogger | undefined,
+  options: { directGatewayTraces?: boolean } = {},
 ): BuiltTracing {
   const writer = createThreadedTraceWriter(
     { databaseUrl: settings.databaseUrl, dataDir: settings.dataDir },
@@ -42,6 +43,7 @@ export function buildTracing(
         maxPayloadBytes: settings.gateway.traceMaxPayloadBytes,
         // Room for two frames of calls, one of which may be as large as the body limit allows.
         indexerHeapMb: 32 + 8 * Math.ceil(settings.bodyLimitBytes / 1_048_576),
+        direct: options.directGatewayTraces === true,
       },
       onGatewayLoss: (message) => logger?.error({ detail: message }, 'gateway traces were lost'),
     },

@@ -188,6 +188,18 @@ describe('gateway log on SQLite', () => {
     database.close();
   });
 
+  it('writes traces at once, with no log, when told to (a local eval run)', async () => {
+    const writer = createThreadedTraceWriter(test.options, { gateway: { ...gateway, direct: true } });
+    const [frame] = await framesOf([[call(projectId, 'tr_direct', true), forwarded]]);
+    await writer.appendGatewayFrame(frame!);
+    const [span] = await test.storage.stores.traces.listSpans(projectId, 'tr_direct');
+    expect(span).toMatchObject({ output: { content: 'Hello' }, usage: { inputTokens: 4 } });
+    const database = new SqliteDatabase(join(test.options.dataDir, 'flywheel.db'));
+    expect(database.prepare('select count(*) as n from gateway_log').get()).toEqual({ n: 0 });
+    database.close();
+    await writer.close();
+  });
+
   it('refuses frames beyond its backlog bound with ingest_overloaded, keeping what it took', async () => {
     const writer = createThreadedTraceWriter(test.options, { gateway: { ...gateway, maxBacklog: 1 } });
     const [first] = await framesOf([[call(projectId, 'tr_b1', false), undefined]]);

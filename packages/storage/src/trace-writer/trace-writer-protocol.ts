@@ -36,6 +36,12 @@ export interface GatewayTraceOptions {
    * gateway's RSS over 100,000 calls (bench/gateway/memory.mjs).
    */
   indexerHeapMb?: number;
+  /**
+   * Write traces at once, without the log and the indexer (a local eval run: one command that
+   * ends with its traces written, where deferring the work gains nothing and a second thread
+   * and a second write cost ~5 % of its CPU).
+   */
+  direct?: boolean;
 }
 
 /** What a writer (or indexer) thread starts with. */

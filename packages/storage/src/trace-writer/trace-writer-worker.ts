@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import type { PriceTable } from '@flywheel/core';
+import type { PriceTable, TraceWriteBatch } from '@flywheel/core';
 import { joinTraceBatches } from '@flywheel/core/tracing-writes';
 import { FlywheelError } from '@flywheel/spec/errors';
 import { createSqliteTraceWrites } from '../dialects/sqlite-trace-writes.js';
@@ -119,8 +119,8 @@ function runWriter(): void {
     try {
       const gateway = options.gateway;
       if (!gateway) throw new Error('this writer was started without gateway trace options');
-      if (!sqliteWrites || !appendLog) {
-        // PostgreSQL: no log, the traces are written at once.
+      if (!sqliteWrites || !appendLog || gateway.direct) {
+        // PostgreSQL, or a run that wants its traces now (a local eval): no log, written at once.
         const { generationBatch, createPriceTable, defaultPrices } = await import(
           '@flywheel/core/gateway-records'
         );
@@ -131,15 +131,18 @@ function runWriter(): void {
             generationBatch(record, { prices: prices!, maxPayloadBytes: gateway.maxPayloadBytes }),
           ),
         );
-        const stores = (await storage!).stores;
-        try {
-          await stores.transaction(async (transaction) => {
-            for (const batch of joinTraceBatches(batches)) await transaction.traces.write(batch);
+        const writeNow = async (some: TraceWriteBatch[]) => {
+          if (sqliteWrites) return sqliteWrites.write(joinTraceBatches(some));
+          await (await storage!).stores.transaction(async (transaction) => {
+            for (const batch of joinTraceBatches(some)) await transaction.traces.write(batch);
           });
+        };
+        try {
+          await writeNow(batches);
         } catch {
           // One bad call must not cost the others: write them one by one, report what fails.
           for (const batch of batches) {
-            await stores.traces.write(batch).catch((error: unknown) =>
+            await writeNow([batch]).catch((error: unknown) =>
               port.postMessage({
                 id: 0,
                 ok: false,
