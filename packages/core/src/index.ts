@@ -191,13 +191,12 @@ export type { TokenUsage } from './tokens/token-usage.js';
 export { usageFromOpenAI } from './tokens/token-usage.js';
 export type { RollupCell, TraceBatchAccess } from './tracing/apply-trace-batch.js';
 export { applyTraceBatch, joinTraceBatches, rollupKey } from './tracing/apply-trace-batch.js';
-export type { BatchingSink, BatchingSinkOptions, BatchingSinkStats } from './tracing/batching-sink.js';
-export { createBatchingSink } from './tracing/batching-sink.js';
 export { capPayload } from './tracing/cap-payload.js';
 export type {
   ForwardedStream,
   GatewayGenerationRecord,
   GatewayTraceSink,
+  GatewayTraceSinkStats,
   GenerationBatchOptions,
 } from './tracing/gateway-generation.js';
 export { generationBatch } from './tracing/gateway-generation.js';

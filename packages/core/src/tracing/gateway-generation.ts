@@ -5,7 +5,6 @@ import type { Attempt } from '../gateway/gateway-engine.js';
 import { newId } from '../ids/new-id.js';
 import { estimateChatUsage } from '../tokens/token-estimator.js';
 import { type TokenUsage, usageFromOpenAI } from '../tokens/token-usage.js';
-import type { BatchingSinkStats } from './batching-sink.js';
 import { capPayload } from './cap-payload.js';
 import { captureStreamText } from './stream-capture.js';
 import type { SpanPatch, TracePatch, TraceWriteBatch } from './trace-patch.js';
@@ -70,17 +69,30 @@ export interface ForwardedStream {
   times: number[];
 }
 
+/** Counters of a {@link GatewayTraceSink}. */
+export interface GatewayTraceSinkStats {
+  /** Added and not yet appended (or failed). */
+  queued: number;
+  /** Appended to the gateway log. */
+  exported: number;
+  /** Refused because the sink was full, or added after shutdown. */
+  dropped: number;
+  /** Lost in failed appends. */
+  failed: number;
+}
+
 /**
  * Where the gateway queues finished calls: bounded (a full queue drops and counts), never blocks,
  * never keeps the process alive; `forceFlush()` resolves once everything added before it is
- * durably appended to the gateway log.
+ * durably appended to the gateway log. The implementation, which encodes the writer thread's
+ * frames, is `createGatewayTraceSink` in `@flywheel/storage`.
  */
 export interface GatewayTraceSink {
   /** Queues a call (and its stream's events); false when it was dropped. */
   add(record: GatewayGenerationRecord, stream: ForwardedStream | undefined): boolean;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
-  stats(): BatchingSinkStats;
+  stats(): GatewayTraceSinkStats;
 }
 
 /** What {@link generationBatch} needs besides the record. */

@@ -1,4 +1,4 @@
-import type { BatchingSinkStats, GatewayGenerationRecord, GatewayTraceSink } from '@flywheel/core';
+import type { GatewayGenerationRecord, GatewayTraceSink, GatewayTraceSinkStats } from '@flywheel/core';
 
 /**
  * The frame finished gateway calls cross to the writer thread in:
@@ -75,7 +75,7 @@ export function createGatewayTraceSink(options: GatewayTraceSinkOptions): Gatewa
   const maxPendingBytes = options.maxPendingBytes ?? 16 * 1024 * 1024;
   const frames = options.frames ?? createFramePool();
   const delayMs = options.delayMs ?? 100;
-  const stats: BatchingSinkStats = { queued: 0, exported: 0, dropped: 0, failed: 0 };
+  const stats: GatewayTraceSinkStats = { queued: 0, exported: 0, dropped: 0, failed: 0 };
   let frame: Buffer | undefined;
   let offset = 0;
   let calls = 0;
