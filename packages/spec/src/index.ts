@@ -198,6 +198,7 @@ export type {
   LanguageModel,
   PhaseTimeouts,
 } from './gateway/language-model.js';
+export { eachStreamEvent } from './gateway/language-model.js';
 export type {
   ChatCompletion,
   ChatCompletionChunk,

@@ -42,12 +42,12 @@ function scripted(modelId: string, steps: Step[]): LanguageModel & { calls: numb
       model.calls++;
       if (step instanceof Error) throw step;
       if (step === 'ok') return completion(modelId);
-      async function* events(): AsyncIterable<ChatStreamEvent> {
+      async function* batches(): AsyncIterable<ChatStreamEvent[]> {
         if (step === 'stream-fails-first') throw unavailable();
-        yield { raw: new Uint8Array([1]) };
-        yield { raw: new Uint8Array([2]), done: true };
+        yield [{ raw: new Uint8Array([1]) }];
+        yield [{ raw: new Uint8Array([2]), done: true }];
       }
-      return { stream: true, events: events() };
+      return { stream: true, batches: batches() };
     },
     async doEmbed() {
       throw new Error('unused');
@@ -258,7 +258,7 @@ describe('gateway engine', () => {
     const outcome = await engine.chat({ ...call(), body: { ...call().body, stream: true } });
     if (!outcome.result.stream) throw new Error('expected a stream');
     const seen: number[] = [];
-    for await (const event of outcome.result.events) seen.push(event.raw[0]!);
+    for await (const batch of outcome.result.batches) for (const event of batch) seen.push(event.raw[0]!);
     expect(seen).toEqual([1, 2]);
     expect(model.calls).toBe(2);
   });

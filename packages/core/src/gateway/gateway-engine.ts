@@ -194,7 +194,7 @@ export function createGatewayEngine(deps: GatewayEngineDeps): GatewayEngine {
           signal: call.signal,
           timeouts: route.timeouts,
         });
-        return result.stream ? { stream: true, events: await peekFirstEvent(result.events) } : result;
+        return result.stream ? { stream: true, batches: await peekFirst(result.batches) } : result;
       });
     },
     embed(call) {
@@ -212,17 +212,20 @@ export function createGatewayEngine(deps: GatewayEngineDeps): GatewayEngine {
   };
 }
 
-/** Reads the first event now (so failures before it can be retried), then yields it and the rest. */
-async function peekFirstEvent(
-  events: AsyncIterable<ChatStreamEvent>,
-): Promise<AsyncIterable<ChatStreamEvent>> {
-  const iterator = events[Symbol.asyncIterator]();
+/**
+ * Reads the stream's first group of events now (so failures before it can be retried), then
+ * yields it and the rest.
+ */
+async function peekFirst(
+  batches: AsyncIterable<ChatStreamEvent[]>,
+): Promise<AsyncIterable<ChatStreamEvent[]>> {
+  const iterator = batches[Symbol.asyncIterator]();
   const first = await iterator.next();
   return {
     [Symbol.asyncIterator]() {
       let started = false;
       return {
-        // Not async: an async next() wrapped each event of the stream in one more promise.
+        // Not async: an async next() wrapped each group of the stream in one more promise.
         next() {
           if (!started) {
             started = true;

@@ -2,6 +2,7 @@ import {
   type ChatCompletionChunk,
   type ChatCompletionRequest,
   type ChatStreamEvent,
+  eachStreamEvent,
   type PhaseTimeouts,
   UpstreamError,
 } from '@flywheel/spec';
@@ -60,7 +61,7 @@ describe('anthropic provider', () => {
   const stream = async (body: ChatCompletionRequest, callTimeouts = timeouts) => {
     const result = await chat(body, callTimeouts);
     if (!result.stream) throw new Error('expected a stream');
-    return result.events;
+    return eachStreamEvent(result.batches);
   };
   const serveStream = (fixture: string, pieceSize = 7) =>
     fake.reply(() => ({ kind: 'sse', pieces: splitEvery(anthropicFixture(fixture), pieceSize) }));

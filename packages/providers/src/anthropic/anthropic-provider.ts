@@ -117,7 +117,7 @@ export function createAnthropic(settings: AnthropicSettings): AnthropicProvider 
             const includeUsage = call.body.stream_options?.include_usage === true;
             return {
               stream: true,
-              events: readAnthropicChatStream(response, deadline, call.timeouts, {
+              batches: readAnthropicChatStream(response, deadline, call.timeouts, {
                 modelId,
                 jsonMode,
                 includeUsage,

@@ -9,38 +9,49 @@ import {
 } from './anthropic-stream-translator.js';
 
 /**
- * A Messages API stream as OpenAI chat.completion.chunk events, ending with `data: [DONE]`.
- * The idle timeout is re-armed after every event, `ping` included: Anthropic sends pings to
- * show the model is still working (e.g. while it composes a tool call's input). An `error`
- * event, a stall, a reset, or an end before `message_stop` all throw an UpstreamError; a
- * consumer that stops early aborts the upstream request.
+ * A Messages API stream as OpenAI chat.completion.chunk events, ending with `data: [DONE]`, in
+ * the groups each network read completes. The idle timeout is re-armed after every event, `ping`
+ * included: Anthropic sends pings to show the model is still working (e.g. while it composes a
+ * tool call's input). An `error` event, a stall, a reset, or an end before `message_stop` all
+ * throw an UpstreamError (after the events translated before it are yielded); a consumer that
+ * stops early aborts the upstream request.
  */
 export async function* readAnthropicChatStream(
   response: TransportResponse,
   deadline: CallDeadline,
   timeouts: PhaseTimeouts,
   options: AnthropicStreamOptions,
-): AsyncIterable<ChatStreamEvent> {
+): AsyncIterable<ChatStreamEvent[]> {
   const translator = createAnthropicStreamTranslator(options);
   let complete = false;
   try {
     for await (const events of serverSentEventBatches(response.body)) {
-      for (const raw of events) {
-        const event = parseAnthropicEvent(raw);
-        if (event === undefined) continue;
-        deadline.arm('idle', timeouts.idleMs);
-        for (const chunk of translator.translate(event))
-          yield {
-            raw: encodeChatEvent(chunk),
-            chunk,
-            usageOnly: chunk.choices.length === 0 && chunk.usage != null,
-          };
-        if (translator.finished) {
-          complete = true;
-          yield { raw: doneEvent, done: true };
-          void response.discard();
-          return;
+      const batch: ChatStreamEvent[] = [];
+      try {
+        for (const raw of events) {
+          const event = parseAnthropicEvent(raw);
+          if (event === undefined) continue;
+          deadline.arm('idle', timeouts.idleMs);
+          for (const chunk of translator.translate(event))
+            batch.push({
+              raw: encodeChatEvent(chunk),
+              chunk,
+              usageOnly: chunk.choices.length === 0 && chunk.usage != null,
+            });
+          if (translator.finished) {
+            complete = true;
+            batch.push({ raw: doneEvent, done: true });
+            break;
+          }
         }
+      } catch (error) {
+        if (batch.length > 0) yield batch;
+        throw error;
+      }
+      if (batch.length > 0) yield batch;
+      if (complete) {
+        void response.discard();
+        return;
       }
     }
     throw new UpstreamError('upstream_error', 'anthropic closed the stream before message_stop.', {

@@ -4,24 +4,29 @@ import type { TransportResponse } from '../transport/http-transport.js';
 import { scanChatEvent, serverSentEventBatches } from '../transport/server-sent-events.js';
 
 /**
- * The events of an OpenAI-format stream, with the idle timeout re-armed after each one. Events
- * are scanned, not parsed (`scanChatEvent`): they leave as they came. A
- * provider error event, a stall, a reset, or an end before the stream finished all throw an
- * UpstreamError; a consumer that stops early aborts the upstream request.
+ * The events of an OpenAI-format stream, in the groups each network read completes, with the
+ * idle timeout re-armed after each group that holds an event proving progress. Events are
+ * scanned, not parsed (`scanChatEvent`): they leave as they came. A provider error event, a
+ * stall, a reset, or an end before the stream finished all throw an UpstreamError (after the
+ * events before the error event are yielded); a consumer that stops early aborts the upstream
+ * request.
  */
 export async function* readOpenAIChatStream(
   response: TransportResponse,
   deadline: CallDeadline,
   timeouts: PhaseTimeouts,
   provider: string,
-): AsyncIterable<ChatStreamEvent> {
+): AsyncIterable<ChatStreamEvent[]> {
   let finished = false;
   let complete = false;
   try {
     for await (const events of serverSentEventBatches(response.body)) {
+      const batch: ChatStreamEvent[] = [];
+      let progress = false;
       for (const raw of events) {
         const event = scanChatEvent(raw);
         if (event.error !== undefined) {
+          if (batch.length > 0) yield batch;
           const body = event.error as { message?: unknown; type?: unknown };
           throw new UpstreamError(
             'upstream_error',
@@ -35,19 +40,22 @@ export async function* readOpenAIChatStream(
         }
         if (event.kind === 'other') {
           // Comments and keep-alives pass through but prove nothing about progress.
-          yield { raw, usageOnly: false };
+          batch.push({ raw, usageOnly: false });
           continue;
         }
-        deadline.arm('idle', timeouts.idleMs);
+        progress = true;
         if (event.finished) finished = true;
         if (event.kind === 'done') {
           complete = true;
-          yield { raw, done: true };
+          batch.push({ raw, done: true });
+          yield batch;
           void response.discard();
           return;
         }
-        yield { raw, usageOnly: event.usageOnly };
+        batch.push({ raw, usageOnly: event.usageOnly });
       }
+      if (progress) deadline.arm('idle', timeouts.idleMs);
+      if (batch.length > 0) yield batch;
     }
     if (!finished) {
       throw new UpstreamError('upstream_error', `${provider} closed the stream before it was complete.`, {

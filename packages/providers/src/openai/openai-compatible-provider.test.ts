@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { type ChatStreamEvent, type PhaseTimeouts, UpstreamError } from '@flywheel/spec';
+import { type ChatStreamEvent, eachStreamEvent, type PhaseTimeouts, UpstreamError } from '@flywheel/spec';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOpenAIServer, startFakeOpenAI } from '../testing/fake-openai-server.js';
 import { createUndiciTransport, type HttpTransport } from '../transport/http-transport.js';
@@ -69,7 +69,7 @@ describe('openai-compatible provider', () => {
       timeouts,
     });
     if (!result.stream) throw new Error('expected a stream');
-    const events = await collect(result.events);
+    const events = await collect(eachStreamEvent(result.batches));
     // Forwarded unparsed: the chunks are in the bytes.
     expect(events.every((event) => event.chunk === undefined)).toBe(true);
     expect(
@@ -127,7 +127,7 @@ describe('openai-compatible provider', () => {
       timeouts: { ...timeouts, firstTokenMs: 100 },
     });
     if (!result.stream) throw new Error('expected a stream');
-    const error = await upstreamError(collect(result.events));
+    const error = await upstreamError(collect(eachStreamEvent(result.batches)));
     expect(error).toMatchObject({ code: 'upstream_timeout', phase: 'first_token', retryable: true });
   });
 
@@ -152,7 +152,7 @@ describe('openai-compatible provider', () => {
     const seen: ChatStreamEvent[] = [];
     const error = await upstreamError(
       (async () => {
-        for await (const event of result.events) seen.push(event);
+        for await (const event of eachStreamEvent(result.batches)) seen.push(event);
       })(),
     );
     expect(error).toMatchObject({ code: 'upstream_timeout', phase: 'idle' });
@@ -178,7 +178,7 @@ describe('openai-compatible provider', () => {
       timeouts,
     });
     if (!result.stream) throw new Error('expected a stream');
-    const error = await upstreamError(collect(result.events));
+    const error = await upstreamError(collect(eachStreamEvent(result.batches)));
     expect(error.retryable).toBe(true);
   });
 
@@ -190,9 +190,32 @@ describe('openai-compatible provider', () => {
       timeouts,
     });
     if (!result.stream) throw new Error('expected a stream');
-    const error = await upstreamError(collect(result.events));
+    const error = await upstreamError(collect(eachStreamEvent(result.batches)));
     expect(error).toMatchObject({ code: 'upstream_error', phase: 'stream' });
     expect(error.message).toContain('fake stream failure');
+  });
+
+  it('yields the events before an error event, even when they came in the same read', async () => {
+    // Written in one go: they usually reach the gateway in one read, as one group.
+    fake.behave(() => ({ kind: 'stream', errorAfter: 3 }));
+    const result = await model().doChat({
+      body: { ...chatBody, stream: true },
+      signal: new AbortController().signal,
+      timeouts,
+    });
+    if (!result.stream) throw new Error('expected a stream');
+    const seen: string[] = [];
+    const error = await upstreamError(
+      (async () => {
+        for await (const batch of result.batches) {
+          expect(batch.length).toBeGreaterThan(0);
+          for (const event of batch)
+            seen.push(parseChatEvent(event.raw).chunk?.choices[0]?.delta.content ?? '');
+        }
+      })(),
+    );
+    expect(error.message).toContain('fake stream failure');
+    expect(seen).toEqual(['Hello', ' from', ' the']);
   });
 
   it('keeps the connection of a stream read to [DONE] for the next call', async () => {
@@ -209,7 +232,7 @@ describe('openai-compatible provider', () => {
           timeouts,
         });
         if (!result.stream) throw new Error('expected a stream');
-        expect((await collect(result.events)).at(-1)?.done).toBe(true);
+        expect((await collect(eachStreamEvent(result.batches))).at(-1)?.done).toBe(true);
         // undici frees a connection one turn of the event loop after its answer.
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -229,7 +252,7 @@ describe('openai-compatible provider', () => {
       timeouts,
     });
     if (!result.stream) throw new Error('expected a stream');
-    for await (const _event of result.events) break;
+    for await (const _batch of result.batches) break;
     await expect.poll(() => fake.requests[0]?.aborted).toBe(true);
   });
 

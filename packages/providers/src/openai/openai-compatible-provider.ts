@@ -121,7 +121,7 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Open
             }
             return {
               stream: true,
-              events: readOpenAIChatStream(response, deadline, call.timeouts, provider),
+              batches: readOpenAIChatStream(response, deadline, call.timeouts, provider),
             };
           } catch (error) {
             deadline.dispose();

@@ -66,7 +66,8 @@ export type ChatCallResult =
     }
   | {
       kind: 'stream';
-      events: AsyncIterable<ChatStreamEvent>;
+      /** The provider's events, in the groups its reads delivered. */
+      batches: AsyncIterable<ChatStreamEvent[]>;
       headers: ChatCallHeaders;
       /** The gateway asked for the usage chunk; the client did not, so it must not see it. */
       dropUsageChunk: boolean;
@@ -258,7 +259,7 @@ export async function startChatCall(gateway: GatewayDeps, input: ChatCallInput):
   const keepEvents = cacheKey ? ([] as Uint8Array[]) : undefined;
   return {
     kind: 'stream',
-    events: outcome.result.events,
+    batches: outcome.result.batches,
     headers,
     dropUsageChunk: askForUsage,
     keepEvents,

@@ -58,7 +58,7 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
       return;
     }
     const capture = newForwardedStream();
-    const end = await pipeChatStream(reply.raw, call.events, capture, {
+    const end = await pipeChatStream(reply.raw, call.batches, capture, {
       dropUsageChunk: call.dropUsageChunk,
       elapsedMs: call.elapsedMs,
       clientGone,

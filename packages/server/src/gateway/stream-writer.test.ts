@@ -24,7 +24,7 @@ describe('pipeChatStream', () => {
   });
 
   async function serve(
-    events: (response: ServerResponse) => AsyncIterable<ChatStreamEvent>,
+    batches: (response: ServerResponse) => AsyncIterable<ChatStreamEvent[]>,
     forwarded = newForwardedStream(),
     dropUsageChunk = false,
   ): Promise<{ body: string; end: StreamEnd }> {
@@ -32,7 +32,7 @@ describe('pipeChatStream', () => {
     let clock = 0;
     const server = createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/event-stream' });
-      ended = pipeChatStream(response, events(response), forwarded, {
+      ended = pipeChatStream(response, batches(response), forwarded, {
         dropUsageChunk,
         elapsedMs: () => ++clock,
         clientGone: () => false,
@@ -45,15 +45,17 @@ describe('pipeChatStream', () => {
     return { body, end: await ended! };
   }
 
-  it('keeps every event for the trace, with its time, and leaves out the usage-only chunk when told', async () => {
+  it('keeps every event for the trace, with the time of its read, and leaves out the usage-only chunk when told', async () => {
     const usage = encoder.encode('data: {"choices":[],"usage":{"prompt_tokens":1}}\n\n');
     const done = encoder.encode('data: [DONE]\n\n');
     const forwarded = newForwardedStream();
     const { body, end } = await serve(
       async function* () {
-        yield event(0);
-        yield { raw: usage, usageOnly: true };
-        yield { raw: done, done: true };
+        yield [event(0)];
+        yield [
+          { raw: usage, usageOnly: true },
+          { raw: done, done: true },
+        ];
       },
       forwarded,
       true,
@@ -65,49 +67,57 @@ describe('pipeChatStream', () => {
       Buffer.from(usage).toString(),
       'data: [DONE]\n\n',
     ]);
-    expect(forwarded.times).toEqual([1, 2, 3]);
+    expect(forwarded.times).toEqual([1, 2, 2]);
   });
 
-  it('sends the first event at once, the rest of the same read together after it, and the last read with the end', async () => {
-    // Left in the socket's buffer (in bytes) when the events after the first are asked for.
-    const buffered: number[] = [];
-    const writes: number[] = [];
-    const endedWith: number[] = [];
-    const { body, end } = await serve(async function* (response) {
-      const write = response.write.bind(response) as (chunk: Uint8Array) => boolean;
-      response.write = ((chunk: Uint8Array) => {
-        writes.push(chunk.byteLength);
-        return write(chunk);
-      }) as typeof response.write;
-      const finish = response.end.bind(response) as (chunk?: Uint8Array) => ServerResponse;
-      response.end = ((chunk?: Uint8Array) => {
-        endedWith.push(chunk?.byteLength ?? 0);
-        return finish(chunk);
-      }) as typeof response.end;
-      // All yielded without leaving the microtask queue, as the events of one upstream read are.
-      for (let index = 0; index < 5; index++) {
-        if (index > 0) buffered.push(response.socket?.writableLength ?? -1);
-        yield event(index);
-      }
-      // A later read.
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      yield event(5);
-      yield event(6);
+  it('writes each read in one write, a view of the bytes read when nothing was dropped, and the last with the end', async () => {
+    const writes: Uint8Array[] = [];
+    const endedWith: (Uint8Array | undefined)[] = [];
+    // Three events cut from one buffer, as one upstream read delivers them.
+    const parts = [0, 1, 2].map((index) => Buffer.from(event(index).raw));
+    const read = Buffer.concat(parts);
+    const views = parts.map((_part, index) => {
+      const start = parts.slice(0, index).reduce((sum, part) => sum + part.byteLength, 0);
+      return read.subarray(start, start + parts[index]!.byteLength);
     });
+    const usage = encoder.encode('data: {"choices":[],"usage":{"prompt_tokens":1}}\n\n');
+    const done = encoder.encode('data: [DONE]\n\n');
+    const { body, end } = await serve(
+      async function* (response) {
+        const write = response.write.bind(response) as (chunk: Uint8Array) => boolean;
+        response.write = ((chunk: Uint8Array) => {
+          writes.push(chunk);
+          return write(chunk);
+        }) as typeof response.write;
+        const finish = response.end.bind(response) as (chunk?: Uint8Array) => ServerResponse;
+        response.end = ((chunk?: Uint8Array) => {
+          endedWith.push(chunk);
+          return finish(chunk);
+        }) as typeof response.end;
+        yield views.map((raw) => ({ raw }));
+        // A later read whose middle event (the usage chunk) is not forwarded.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        yield [event(3), { raw: usage, usageOnly: true }, event(4)];
+        yield [event(5), { raw: done, done: true }];
+      },
+      newForwardedStream(),
+      true,
+    );
     expect(end).toEqual({ kind: 'complete' });
-    expect(buffered[0]).toBe(0);
-    const sizes = [0, 1, 2, 3, 4, 5, 6].map((index) => event(index).raw.byteLength);
-    expect(writes).toEqual([sizes[0], sizes[1]! + sizes[2]! + sizes[3]! + sizes[4]!]);
+    const size = (index: number) => event(index).raw.byteLength;
+    expect(writes.map((chunk) => chunk.byteLength)).toEqual([size(0) + size(1) + size(2), size(3) + size(4)]);
+    // No copy: the first write is the read's own bytes.
+    expect(writes[0]!.buffer).toBe(read.buffer);
     // The last read's events leave with the end of the body, in one write.
-    expect(endedWith).toEqual([sizes[5]! + sizes[6]!]);
-    expect(body.match(/token \d /g)).toEqual([0, 1, 2, 3, 4, 5, 6].map((index) => `token ${index} `));
+    expect(endedWith.map((chunk) => chunk?.byteLength)).toEqual([size(5) + done.byteLength]);
+    expect(body.match(/token \d /g)).toEqual([0, 1, 2, 3, 4, 5].map((index) => `token ${index} `));
+    expect(body.endsWith('data: [DONE]\n\n')).toBe(true);
   });
 
   it('ends a failed stream with the events it had, in order, then an in-band error event', async () => {
     const { body, end } = await serve(async function* () {
-      yield event(0);
-      yield event(1);
-      yield event(2);
+      yield [event(0), event(1)];
+      yield [event(2)];
       throw Object.assign(new Error('upstream went away'), { code: 'upstream_error' });
     });
     expect(end.kind).toBe('failed');
@@ -128,11 +138,9 @@ describe('pipeChatStream', () => {
         response,
         (async function* () {
           while (pulled < total) {
-            // Bursts of four events per "read", as a provider sends them.
-            for (let index = 0; index < 4; index++) {
-              pulled++;
-              yield { raw: encoder.encode(payload) } as ChatStreamEvent;
-            }
+            // Bursts of four events per read, as a provider sends them.
+            pulled += 4;
+            yield Array.from({ length: 4 }, () => ({ raw: encoder.encode(payload) }) as ChatStreamEvent);
             await new Promise((resolve) => setImmediate(resolve));
           }
         })(),
