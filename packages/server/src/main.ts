@@ -107,7 +107,8 @@ export async function startFlywheel(
     });
     built = buildGateway(settings, storage.stores, { sink: tracing.gatewaySink, prices });
     const app = createApp({
-      stores: storage.stores,
+      // Trace reads wait for what ingestion acknowledged to be merged (decision 0015).
+      stores: { ...storage.stores, traces: tracing.traces },
       apiKeys,
       version: flywheelVersion,
       bodyLimitBytes: settings.bodyLimitBytes,

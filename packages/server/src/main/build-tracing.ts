@@ -1,4 +1,10 @@
-import { createIngestQueue, type GatewayTraceSink, type PriceTable, type Stores } from '@flywheel/core';
+import {
+  createIngestQueue,
+  type GatewayTraceSink,
+  type PriceTable,
+  type Stores,
+  type TraceStore,
+} from '@flywheel/core';
 import { createGatewayTraceSink, createThreadedTraceWriter } from '@flywheel/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppendExperimentResults } from '../app/app-deps.js';
@@ -10,6 +16,11 @@ export interface BuiltTracing {
   tracing: TracingDeps;
   /** Where the gateway queues finished calls (fire and forget). */
   gatewaySink: GatewayTraceSink;
+  /**
+   * The trace store for queries: each read first waits until what ingestion acknowledged before
+   * it is merged (at most {@link ingestReadWaitMs}), so a client reads what it sent.
+   */
+  traces: TraceStore;
   /** Resolves once every gateway call queued before it is a trace that queries find. */
   flushGatewayTraces(): Promise<void>;
   /** Appends experiment results on the writer thread; resolves once committed. */
@@ -19,6 +30,13 @@ export interface BuiltTracing {
   /** Flushes the gateway's traces, waits for ingestion to commit, stops retention and the writer. */
   close(): Promise<void>;
 }
+
+/**
+ * How long a trace read waits, at most, for ingested events acknowledged before it to be merged
+ * by the indexer; after it, the read answers with what is merged so far. The wait is only as
+ * long as the ingest log's backlog: nothing, when ingestion is idle.
+ */
+export const ingestReadWaitMs = 2000;
 
 const retentionIntervalMs = 10 * 60_000;
 const retentionChunk = 5_000;
@@ -45,13 +63,77 @@ export function buildTracing(
         indexerHeapMb: 32 + 8 * Math.ceil(settings.bodyLimitBytes / 1_048_576),
         direct: options.directGatewayTraces === true,
       },
-      onGatewayLoss: (message) => logger?.error({ detail: message }, 'gateway traces were lost'),
+      onLoss: (code, message) =>
+        logger?.error(
+          { code, detail: message },
+          code === 'ingest_events_lost' ? 'ingested events were lost' : 'gateway traces were lost',
+        ),
     },
   );
+  // Appends acknowledged by the writer, and how many of them the last finished sync covered. The
+  // first read syncs once, for what an earlier process left in the ingest log.
+  let appended = 1;
+  let synced = 0;
+  let syncing: { upTo: number; done: Promise<void> } | undefined;
+  const ingested = async (): Promise<void> => {
+    if (synced >= appended) return;
+    if (!syncing || syncing.upTo < appended) {
+      const upTo = appended;
+      const done = writer.syncIngest().then(
+        () => {
+          synced = Math.max(synced, upTo);
+        },
+        // A failed sync must not fail the read: it answers with what is merged.
+        () => undefined,
+      );
+      syncing = { upTo, done };
+      void done.finally(() => {
+        if (syncing?.done === done) syncing = undefined;
+      });
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      syncing.done,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, ingestReadWaitMs);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
+  };
+  // Ingested batches go to the ingest log (SQLite) and are merged by the indexer (decision 0015).
   const queue = createIngestQueue({
-    write: (batches) => writer.write(batches),
+    write: async (batches) => {
+      await writer.appendIngest(batches);
+      appended++;
+    },
     maxPendingEvents: settings.ingestMaxPendingEvents,
   });
+  const readTraces = stores.traces;
+  const traces: TraceStore = {
+    write: (batch) => readTraces.write(batch),
+    deleteOlderThan: (before, limit) => readTraces.deleteOlderThan(before, limit),
+    getTrace: async (projectId, traceId) => {
+      await ingested();
+      return readTraces.getTrace(projectId, traceId);
+    },
+    listSpans: async (projectId, traceId) => {
+      await ingested();
+      return readTraces.listSpans(projectId, traceId);
+    },
+    listScores: async (projectId, traceId) => {
+      await ingested();
+      return readTraces.listScores(projectId, traceId);
+    },
+    listTraces: async (projectId, query) => {
+      await ingested();
+      return readTraces.listTraces(projectId, query);
+    },
+    listRollups: async (projectId, from, to) => {
+      await ingested();
+      return readTraces.listRollups(projectId, from, to);
+    },
+  };
   // The gateway's calls are appended to a durable log and indexed as traces by a low-priority
   // thread (decision 0013).
   const gatewaySink = createGatewayTraceSink({
@@ -63,6 +145,8 @@ export function buildTracing(
 
   const sweep = async (): Promise<number> => {
     if (settings.retentionDays <= 0) return 0;
+    // What ingestion acknowledged before the sweep is swept too (once merged; see ingested()).
+    await ingested();
     const before = new Date(Date.now() - settings.retentionDays * 86_400_000).toISOString();
     let deleted = 0;
     for (;;) {
@@ -93,6 +177,7 @@ export function buildTracing(
   return {
     tracing: { queue, prices, maxPayloadBytes: settings.gateway.traceMaxPayloadBytes },
     gatewaySink,
+    traces,
     async flushGatewayTraces() {
       await gatewaySink.forceFlush();
       await writer.syncGatewayTraces();

@@ -86,7 +86,8 @@ export async function startGatewayTestApp(
   const tracing = buildTracing(settings, storage.stores, prices, undefined);
   const built = buildGateway(settings, storage.stores, { sink: tracing.gatewaySink, prices });
   const app = createApp({
-    stores: storage.stores,
+    // Trace reads wait for what ingestion acknowledged, as in the server.
+    stores: { ...storage.stores, traces: tracing.traces },
     apiKeys,
     version: 'test',
     bodyLimitBytes: settings.bodyLimitBytes,
@@ -112,7 +113,7 @@ export async function startGatewayTestApp(
     sweepRetention: () => tracing.sweepRetention(),
     async spans(traceId) {
       await tracing.flushGatewayTraces();
-      return storage.stores.traces.listSpans(bootstrap!.project.id, traceId);
+      return tracing.traces.listSpans(bootstrap!.project.id, traceId);
     },
     async close() {
       await app.close();

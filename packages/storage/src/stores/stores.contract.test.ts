@@ -199,6 +199,7 @@ describe.each(engines)('store contract on %s', (engine, open) => {
         '0007-experiments',
         '0008-search-string-values',
         '0009-gateway-log',
+        '0010-ingest-log-position',
       ]);
     });
   }

@@ -13,13 +13,27 @@ export type WriterRequest =
     }
   /** Answers once every gateway record appended before it is indexed (queryable). */
   | { id: number; type: 'gateway-sync' }
+  /** Answers once every ingest batch appended before it is merged (queryable). */
+  | { id: number; type: 'ingest-sync' }
   | { id: number; type: 'close' };
 
 /** Answers from the writer thread (`stored`: results appended, for `experiment-results`). */
 export type WriterResponse =
   /** `frame`: a gateway frame's buffer, handed back for reuse. */
   | { id: number; ok: true; stored?: number; frame?: ArrayBuffer }
-  | { id: number; ok: false; code: string | undefined; message: string };
+  | { id: number; ok: false; code: string | undefined; message: string; retryAfterSeconds?: number };
+
+/**
+ * Ingested batches cross to the writer thread as bytes: {@link ingestFrame}, the request id and
+ * the number of events (u32 little-endian each), then the batches' JSON (UTF-8), which the
+ * SQLite writer appends to the ingest log as it is.
+ */
+export const ingestFrame = 2;
+/** Bytes before what the ingest log keeps. */
+export const ingestHeaderBytes = 9;
+
+/** The two logs the indexer empties. */
+export type LogName = 'gateway' | 'ingest';
 
 /** How gateway records become traces (given when the writer starts). */
 export interface GatewayTraceOptions {
@@ -47,20 +61,25 @@ export interface GatewayTraceOptions {
 /** What a writer (or indexer) thread starts with. */
 export type WriterData = StorageOptions & {
   gateway?: GatewayTraceOptions | undefined;
+  /**
+   * Ingested events appended to the ingest log but not merged yet, at most (SQLite; default
+   * 1,000,000); beyond it ingestion is refused with `ingest_overloaded` until the indexer catches up.
+   */
+  maxIngestBacklog?: number | undefined;
   role?: 'writer' | 'indexer';
 };
 
 /** Writer thread → indexer thread. */
 export type IndexerRequest =
   | { type: 'wake' }
-  /** Answer `synced` with `token` once no log row up to `upTo` is left. */
-  | { type: 'sync'; token: number; upTo: number }
+  /** Answer `synced` with `token` once no row of `log` up to `upTo` is left. */
+  | { type: 'sync'; token: number; upTo: number; log: LogName }
   /** Index what is there (until `deadline`, ms since the epoch), then close. */
   | { type: 'close'; deadline: number };
 
 /** Indexer thread → writer thread. */
 export type IndexerMessage =
-  | { type: 'indexed'; records: number }
+  | { type: 'indexed'; log: LogName; records: number }
   | { type: 'synced'; token: number }
-  | { type: 'lost'; records: number; message: string }
+  | { type: 'lost'; log: LogName; records: number; message: string }
   | { type: 'closed' };

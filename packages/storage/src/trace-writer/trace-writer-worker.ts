@@ -6,24 +6,28 @@ import { FlywheelError } from '@flywheel/spec/errors';
 import { createSqliteTraceWrites } from '../dialects/sqlite-trace-writes.js';
 import type { Storage } from '../open-storage.js';
 import { decodeGatewayRecords, gatewayFrame, gatewayHeaderBytes } from './gateway-frame.js';
-import { runGatewayIndexer } from './gateway-indexer.js';
-import type {
-  IndexerMessage,
-  IndexerRequest,
-  WriterData,
-  WriterRequest,
-  WriterResponse,
+import { openIngestLog } from './ingest-log.js';
+import { runTraceIndexer } from './trace-indexer.js';
+import {
+  type IndexerMessage,
+  type IndexerRequest,
+  ingestFrame,
+  ingestHeaderBytes,
+  type WriterData,
+  type WriterRequest,
+  type WriterResponse,
 } from './trace-writer-protocol.js';
 
 // The writer thread: its own connection, so a commit (an fsync under synchronous=FULL) blocks
-// this thread only, never the one answering requests. It commits traces and experiment results,
-// and appends the gateway's finished calls to the gateway log. The same script is the gateway
-// trace indexer's thread (role `indexer`), which the writer starts when it is needed.
+// this thread only, never the one answering requests. It commits experiment results, appends
+// ingested batches to the ingest log and the gateway's finished calls to the gateway log (on
+// SQLite; PostgreSQL writes both at once). The same script is the trace indexer's thread (role
+// `indexer`), which the writer starts when it is needed and which empties both logs.
 const options = workerData as WriterData;
 const port = parentPort!;
 
 if (options.role === 'indexer') {
-  runGatewayIndexer(options, port);
+  runTraceIndexer(options, port);
 } else {
   runWriter();
 }
@@ -50,6 +54,17 @@ function runWriter(): void {
     .get() as { last: number; backlog: number } | undefined;
   let lastAppended = Number(logState?.last ?? 0);
   let backlog = Number(logState?.backlog ?? 0);
+  // SQLite: the ingest log, a file of its own (decision 0015), and how far it is merged.
+  const maxIngestBacklog = options.maxIngestBacklog ?? 1_000_000;
+  const ingestLog = sqliteWrites ? openIngestLog(options.dataDir, options.busyTimeoutMs) : undefined;
+  const mergedPosition = sqliteWrites?.prepare("select upto from log_positions where name = 'ingest'");
+  const ingestMerged = () => Number((mergedPosition?.get() as { upto: number } | undefined)?.upto ?? 0);
+  let lastIngestAppended = ingestLog?.last() ?? 0;
+  let ingestBacklog = ingestLog?.eventsAfter(ingestMerged()) ?? 0;
+  const lower = (log: 'gateway' | 'ingest', records: number) => {
+    if (log === 'ingest') ingestBacklog = Math.max(0, ingestBacklog - records);
+    else backlog = Math.max(0, backlog - records);
+  };
   let indexer: Worker | undefined;
   let nextSyncToken = 1;
   const syncWaiters = new Map<number, () => void>();
@@ -66,13 +81,18 @@ function runWriter(): void {
     });
     started.unref();
     started.on('message', (message: IndexerMessage) => {
-      if (message.type === 'indexed') backlog = Math.max(0, backlog - message.records);
+      if (message.type === 'indexed') lower(message.log, message.records);
       else if (message.type === 'synced') {
         syncWaiters.get(message.token)?.();
         syncWaiters.delete(message.token);
       } else if (message.type === 'lost') {
-        backlog = Math.max(0, backlog - message.records);
-        port.postMessage({ id: 0, ok: false, code: 'gateway_traces_lost', message: message.message });
+        lower(message.log, message.records);
+        port.postMessage({
+          id: 0,
+          ok: false,
+          code: message.log === 'ingest' ? 'ingest_events_lost' : 'gateway_traces_lost',
+          message: message.message,
+        });
       } else if (message.type === 'closed') indexerClosed?.();
     });
     const failed = (reason: string) => {
@@ -82,16 +102,16 @@ function runWriter(): void {
       for (const release of syncWaiters.values()) release();
       syncWaiters.clear();
     };
-    started.on('error', (error) => failed(`the gateway trace indexer failed: ${error.message}`));
+    started.on('error', (error) => failed(`the trace indexer failed: ${error.message}`));
     started.on('exit', (code) => {
-      if (indexer === started) failed(`the gateway trace indexer stopped (exit code ${code})`);
+      if (indexer === started) failed(`the trace indexer stopped (exit code ${code})`);
     });
     indexer = started;
     return started;
   };
   const tellIndexer = (request: IndexerRequest) => startIndexer().postMessage(request);
-  // Calls left unindexed by the last run are indexed now.
-  if (sqliteWrites && options.gateway && backlog > 0) tellIndexer({ type: 'wake' });
+  // Calls and events left unindexed by the last run are indexed now.
+  if (sqliteWrites && ((options.gateway && backlog > 0) || ingestBacklog > 0)) tellIndexer({ type: 'wake' });
 
   let queue: Promise<void> = Promise.resolve();
   port.on('message', (message: Uint8Array) => {
@@ -108,7 +128,18 @@ function runWriter(): void {
         });
       return;
     }
+    if (message[0] === ingestFrame) {
+      queue = queue.then(() => appendIngest(message)).then((response) => port.postMessage(response));
+      return;
+    }
     const request = JSON.parse(decoder.decode(message)) as WriterRequest;
+    if (request.type === 'ingest-sync') {
+      // Not in the queue: it waits for the indexer, and appends must go on meanwhile. Every
+      // append acknowledged before it was asked for is covered: an append is acknowledged
+      // only once handled.
+      void syncIngest(request.id).then((response) => port.postMessage(response));
+      return;
+    }
     queue = queue.then(() => handle(request)).then((response) => port.postMessage(response));
   });
 
@@ -175,6 +206,52 @@ function runWriter(): void {
     }
   }
 
+  async function appendIngest(message: Uint8Array): Promise<WriterResponse> {
+    const view = new DataView(message.buffer, message.byteOffset, message.byteLength);
+    const id = view.getUint32(1, true);
+    const events = view.getUint32(5, true);
+    try {
+      if (!ingestLog) {
+        // PostgreSQL: no log, merged at once.
+        const batches = JSON.parse(decoder.decode(message.subarray(ingestHeaderBytes))) as TraceWriteBatch[];
+        await (await storage!).stores.transaction(async (transaction) => {
+          for (const batch of joinTraceBatches(batches)) await transaction.traces.write(batch);
+        });
+        return { id, ok: true };
+      }
+      if (ingestBacklog + events > maxIngestBacklog) {
+        throw new FlywheelError(
+          'ingest_overloaded',
+          `${ingestBacklog} ingested events are waiting to be indexed (at most ${maxIngestBacklog}); nothing of this request was stored. Retry after the Retry-After delay.`,
+          { retryAfterSeconds: 5 },
+        );
+      }
+      // Committed (durably: synchronous=FULL) before the answer; merged only by the indexer.
+      const data = Buffer.from(
+        message.buffer,
+        message.byteOffset + ingestHeaderBytes,
+        message.byteLength - ingestHeaderBytes,
+      );
+      // The rows the indexer merged go in the same transaction (one fsync).
+      lastIngestAppended = ingestLog.append(events, data, ingestMerged());
+      ingestBacklog += events;
+      tellIndexer({ type: 'wake' });
+      return { id, ok: true };
+    } catch (error) {
+      return failure(id, error);
+    }
+  }
+
+  async function syncIngest(id: number): Promise<WriterResponse> {
+    if (!sqliteWrites || lastIngestAppended === 0) return { id, ok: true };
+    const token = nextSyncToken++;
+    await new Promise<void>((resolve) => {
+      syncWaiters.set(token, resolve);
+      tellIndexer({ type: 'sync', token, upTo: lastIngestAppended, log: 'ingest' });
+    });
+    return { id, ok: true };
+  }
+
   async function handle(request: WriterRequest): Promise<WriterResponse> {
     try {
       if (request.type === 'close') {
@@ -190,6 +267,7 @@ function runWriter(): void {
           await stopping?.terminate();
         }
         sqliteWrites?.close();
+        ingestLog?.close();
         await (await storage)?.close();
         return { id: request.id, ok: true };
       }
@@ -198,10 +276,11 @@ function runWriter(): void {
         const token = nextSyncToken++;
         await new Promise<void>((resolve) => {
           syncWaiters.set(token, resolve);
-          tellIndexer({ type: 'sync', token, upTo: lastAppended });
+          tellIndexer({ type: 'sync', token, upTo: lastAppended, log: 'gateway' });
         });
         return { id: request.id, ok: true };
       }
+
       if (request.type === 'experiment-results') {
         const stored = sqliteWrites
           ? sqliteWrites.appendExperimentResults(request.projectId, request.experimentId, request.results)
@@ -210,6 +289,7 @@ function runWriter(): void {
             );
         return { id: request.id, ok: true, stored };
       }
+      if (request.type !== 'write') return { id: request.id, ok: true };
       // One transaction either way; batches of one project are merged as one.
       const batches = joinTraceBatches(request.batches);
       if (sqliteWrites) {
@@ -227,10 +307,13 @@ function runWriter(): void {
 }
 
 function failure(id: number, error: unknown): WriterResponse {
-  return {
+  const response: WriterResponse = {
     id,
     ok: false,
     code: FlywheelError.is(error) ? error.code : undefined,
     message: error instanceof Error ? error.message : String(error),
   };
+  if (FlywheelError.is(error) && error.retryAfterSeconds !== undefined)
+    response.retryAfterSeconds = error.retryAfterSeconds;
+  return response;
 }

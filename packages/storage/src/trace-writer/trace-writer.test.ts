@@ -1,10 +1,13 @@
+import { join } from 'node:path';
 import { type ExperimentResultRecord, newId, type SpanPatch, type TraceWriteBatch } from '@flywheel/core';
+import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPostgresTestStorage,
   createSqliteTestStorage,
   type TestStorage,
 } from '../testing-internal/test-databases.js';
+import { openIngestLog } from './ingest-log.js';
 import { createThreadedTraceWriter, type TraceWriter } from './trace-writer.js';
 
 function batchOf(projectId: string, id: string): TraceWriteBatch {
@@ -135,11 +138,111 @@ describe.each([
     ).rejects.toMatchObject({ code: 'conflict' });
   });
 
+  it('appends ingested batches, visible once the ingest sync resolves; a bad batch is lost alone', async () => {
+    const lost: string[] = [];
+    const local = createThreadedTraceWriter(test.options, { onLoss: (_code, message) => lost.push(message) });
+    await local.appendIngest([batchOf(projectId, 'tr-in-1'), batchOf(projectId, 'tr-in-2')]);
+    await local.syncIngest();
+    expect(await test.storage.stores.traces.listSpans(projectId, 'tr-in-2')).toHaveLength(1);
+    if (_engine === 'sqlite') {
+      // The log commits what the request thread validated; the merge comes later, so a batch
+      // the database refuses is reported (logged by the server), and its row's others are kept.
+      await local.appendIngest([batchOf('proj_missing', 'tr-in-orphan'), batchOf(projectId, 'tr-in-3')]);
+      await local.syncIngest();
+      expect(await test.storage.stores.traces.listSpans(projectId, 'tr-in-3')).toHaveLength(1);
+      await expect.poll(() => lost.length).toBe(1);
+      expect(lost[0]).toMatch(/2 ingested events could not be merged/);
+    }
+    await local.close();
+  });
+
   it('refuses writes after close, and closes once', async () => {
     const local = createThreadedTraceWriter(test.options);
     const first = local.close();
     expect(local.close()).toBe(first);
     await first;
     await expect(local.write([batchOf(projectId, 'tr-late')])).rejects.toThrow(/stopped/);
+  });
+});
+
+describe('ingest log on SQLite', () => {
+  let test: TestStorage;
+  const projectId = 'proj_ingest_log';
+
+  beforeAll(async () => {
+    test = await createSqliteTestStorage();
+    await test.storage.stores.projects.create({
+      id: projectId,
+      name: 'i',
+      createdAt: new Date().toISOString(),
+    });
+  });
+  afterAll(async () => {
+    await test.dispose();
+  });
+
+  /** How far the log is merged, and its last row. */
+  const positions = () => {
+    const database = new SqliteDatabase(join(test.options.dataDir, 'flywheel.db'));
+    const log = openIngestLog(test.options.dataDir);
+    try {
+      const merged = database.prepare("select upto from log_positions where name = 'ingest'").get() as {
+        upto: number;
+      };
+      return { merged: merged.upto, last: log.last() };
+    } finally {
+      database.close();
+      log.close();
+    }
+  };
+
+  it('acknowledges appends once they are in the log, and merges each once', async () => {
+    const writer = createThreadedTraceWriter(test.options);
+    await Promise.all(
+      Array.from({ length: 20 }, (_, index) => writer.appendIngest([batchOf(projectId, `tr-ack-${index}`)])),
+    );
+    await writer.syncIngest();
+    const { merged, last } = positions();
+    expect(merged).toBe(last);
+    for (let index = 0; index < 20; index++)
+      expect(await test.storage.stores.traces.listSpans(projectId, `tr-ack-${index}`)).toHaveLength(1);
+    // Merged rows leave the log file with the next append.
+    await writer.appendIngest([batchOf(projectId, 'tr-ack-last')]);
+    const log = openIngestLog(test.options.dataDir);
+    expect(log.eventsAfter(0)).toBe(2);
+    log.close();
+    await writer.close();
+  });
+
+  it('merges rows a stopped process left in the log at the next start, each once', async () => {
+    // As if the process died after the log commit (the request was acknowledged) and before merging.
+    const log = openIngestLog(test.options.dataDir);
+    log.append(2, Buffer.from(JSON.stringify([batchOf(projectId, 'tr-left-1')])), 0);
+    log.append(2, Buffer.from(JSON.stringify([batchOf(projectId, 'tr-left-2')])), 0);
+    log.close();
+    for (let start = 0; start < 2; start++) {
+      const writer = createThreadedTraceWriter(test.options);
+      await writer.syncIngest();
+      await writer.close();
+      expect(await test.storage.stores.traces.listSpans(projectId, 'tr-left-1')).toHaveLength(1);
+      expect(await test.storage.stores.traces.listSpans(projectId, 'tr-left-2')).toHaveLength(1);
+      const { merged, last } = positions();
+      expect(merged).toBe(last);
+    }
+  });
+
+  it('refuses appends beyond its backlog bound with ingest_overloaded and a Retry-After', async () => {
+    const writer = createThreadedTraceWriter(test.options, { maxIngestBacklog: 3 });
+    await writer.appendIngest([batchOf(projectId, 'tr-bound-1')]);
+    // Four events: more than the bound even with an empty log, so never taken.
+    await expect(
+      writer.appendIngest([batchOf(projectId, 'tr-bound-2'), batchOf(projectId, 'tr-bound-3')]),
+    ).rejects.toMatchObject({ code: 'ingest_overloaded', retryAfterSeconds: 5 });
+    await writer.syncIngest();
+    expect(await test.storage.stores.traces.getTrace(projectId, 'tr-bound-1')).toMatchObject({
+      name: 'chat',
+    });
+    expect(await test.storage.stores.traces.getTrace(projectId, 'tr-bound-2')).toBeUndefined();
+    await writer.close();
   });
 });

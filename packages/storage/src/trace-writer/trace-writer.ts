@@ -3,25 +3,40 @@ import type { ExperimentResultRecord, TraceWriteBatch } from '@flywheel/core';
 import { type ErrorCode, FlywheelError, isErrorCode } from '@flywheel/spec';
 import type { StorageOptions } from '../open-storage.js';
 import { createFramePool, type FramePool } from './gateway-frame.js';
-import type {
-  GatewayTraceOptions,
-  WriterData,
-  WriterRequest,
-  WriterResponse,
+import {
+  type GatewayTraceOptions,
+  ingestFrame,
+  ingestHeaderBytes,
+  type WriterData,
+  type WriterRequest,
+  type WriterResponse,
 } from './trace-writer-protocol.js';
 
 /** Options of {@link createThreadedTraceWriter}. */
 export interface TraceWriterOptions {
   /** How gateway calls become traces; without it `appendGatewayRecords` fails. */
   gateway?: GatewayTraceOptions;
-  /** Gateway calls that were acknowledged to the sink but could not become traces. */
-  onGatewayLoss?(message: string): void;
+  /**
+   * Acknowledged data that could not be made into traces: gateway calls (`gateway_traces_lost`)
+   * or ingested events (`ingest_events_lost`).
+   */
+  onLoss?(code: 'gateway_traces_lost' | 'ingest_events_lost', message: string): void;
+  /** Ingested events waiting in the ingest log, at most (SQLite; default 1,000,000). */
+  maxIngestBacklog?: number;
 }
 
 /** Writes traces (and experiment results) off the request thread. */
 export interface TraceWriter {
   /** Writes the batches in one transaction; resolves once they are committed (durably). */
   write(batches: TraceWriteBatch[]): Promise<void>;
+  /**
+   * Appends ingested batches: on SQLite one row of the ingest log, committed durably when this
+   * resolves and merged into the trace tables by the indexer thread (decision 0015); on
+   * PostgreSQL, written at once. Throws `ingest_overloaded` when the log holds too many events.
+   */
+  appendIngest(batches: TraceWriteBatch[]): Promise<void>;
+  /** Resolves once every ingest batch appended before it is merged (queries see it). */
+  syncIngest(): Promise<void>;
   /**
    * Appends results to a running experiment in one transaction (as `ExperimentStore.appendResults`,
    * same errors); resolves with how many were stored once they are committed.
@@ -58,7 +73,12 @@ export function createThreadedTraceWriter(
   options: StorageOptions,
   writerOptions: TraceWriterOptions = {},
 ): TraceWriter {
-  const workerData: WriterData = { ...options, poolSize: 2, gateway: writerOptions.gateway };
+  const workerData: WriterData = {
+    ...options,
+    poolSize: 2,
+    gateway: writerOptions.gateway,
+    maxIngestBacklog: writerOptions.maxIngestBacklog,
+  };
   const worker = new Worker(workerUrl(), {
     workerData,
     ...workerExecArgv(process.execArgv),
@@ -78,7 +98,10 @@ export function createThreadedTraceWriter(
   };
   worker.on('message', (response: WriterResponse) => {
     if (response.id === 0 && !response.ok) {
-      writerOptions.onGatewayLoss?.(response.message);
+      writerOptions.onLoss?.(
+        response.code === 'ingest_events_lost' ? 'ingest_events_lost' : 'gateway_traces_lost',
+        response.message,
+      );
       return;
     }
     if (response.ok && response.frame) frames.give(response.frame);
@@ -91,6 +114,9 @@ export function createThreadedTraceWriter(
         new FlywheelError(
           isErrorCode(response.code) ? (response.code as ErrorCode) : 'internal_error',
           response.message,
+          response.retryAfterSeconds === undefined
+            ? undefined
+            : { retryAfterSeconds: response.retryAfterSeconds },
         ),
       );
   });
@@ -125,6 +151,22 @@ export function createThreadedTraceWriter(
     },
     syncGatewayTraces: async () => {
       await send({ type: 'gateway-sync' });
+    },
+    appendIngest: async (batches) => {
+      await post((id) => {
+        let events = 0;
+        for (const batch of batches) events += batch.traces.length + batch.spans.length + batch.scores.length;
+        const json = JSON.stringify(batches);
+        const bytes = Buffer.allocUnsafeSlow(ingestHeaderBytes + Buffer.byteLength(json));
+        bytes[0] = ingestFrame;
+        bytes.writeUInt32LE(id, 1);
+        bytes.writeUInt32LE(events, 5);
+        bytes.write(json, ingestHeaderBytes);
+        return bytes;
+      });
+    },
+    syncIngest: async () => {
+      await send({ type: 'ingest-sync' });
     },
     appendExperimentResults: (projectId, experimentId, results) =>
       send({ type: 'experiment-results', projectId, experimentId, results }),

@@ -103,7 +103,7 @@ describe.each([
     });
     writer = createThreadedTraceWriter(test.options, {
       gateway,
-      onGatewayLoss: (message) => lost.push(message),
+      onLoss: (_code, message) => lost.push(message),
     });
   });
   afterAll(async () => {
