@@ -10,6 +10,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppendExperimentResults } from '../app/app-deps.js';
 import type { Settings } from '../settings/settings.js';
 import type { TracingDeps } from '../tracing/tracing-deps.js';
+import { createIngestReadBarrier } from './ingest-read-barrier.js';
 
 /** Ingestion, the gateway's trace sink and retention, sharing one writer thread. */
 export interface BuiltTracing {
@@ -70,42 +71,13 @@ export function buildTracing(
         ),
     },
   );
-  // Appends acknowledged by the writer, and how many of them the last finished sync covered. The
-  // first read syncs once, for what an earlier process left in the ingest log.
-  let appended = 1;
-  let synced = 0;
-  let syncing: { upTo: number; done: Promise<void> } | undefined;
-  const ingested = async (): Promise<void> => {
-    if (synced >= appended) return;
-    if (!syncing || syncing.upTo < appended) {
-      const upTo = appended;
-      const done = writer.syncIngest().then(
-        () => {
-          synced = Math.max(synced, upTo);
-        },
-        // A failed sync must not fail the read: it answers with what is merged.
-        () => undefined,
-      );
-      syncing = { upTo, done };
-      void done.finally(() => {
-        if (syncing?.done === done) syncing = undefined;
-      });
-    }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      syncing.done,
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, ingestReadWaitMs);
-        timer.unref();
-      }),
-    ]);
-    clearTimeout(timer);
-  };
+  const barrier = createIngestReadBarrier(() => writer.syncIngest(), ingestReadWaitMs);
+  const ingested = () => barrier.ready();
   // Ingested batches go to the ingest log (SQLite) and are merged by the indexer (decision 0015).
   const queue = createIngestQueue({
     write: async (batches) => {
       await writer.appendIngest(batches);
-      appended++;
+      barrier.appended();
     },
     maxPendingEvents: settings.ingestMaxPendingEvents,
   });
