@@ -5,7 +5,10 @@ import { createIngestReadBarrier } from './ingest-read-barrier.js';
 function controlledSync() {
   const pending: Array<() => void> = [];
   const sync = () => new Promise<void>((resolve) => pending.push(resolve));
-  return { sync, pending, finishAll: () => pending.splice(0).forEach((resolve) => resolve()) };
+  const finishAll = () => {
+    for (const resolve of pending.splice(0)) resolve();
+  };
+  return { sync, pending, finishAll };
 }
 
 const settled = async (promise: Promise<void>) => {

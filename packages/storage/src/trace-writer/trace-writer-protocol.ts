@@ -1,9 +1,8 @@
-import type { ExperimentResultRecord, ModelPrice, TraceWriteBatch } from '@flywheel/core';
+import type { ExperimentResultRecord, ModelPrice } from '@flywheel/core';
 import type { StorageOptions } from '../open-storage.js';
 
 /** Messages to the writer thread (JSON; gateway records travel in their own binary frame). */
 export type WriterRequest =
-  | { id: number; type: 'write'; batches: TraceWriteBatch[] }
   | {
       id: number;
       type: 'experiment-results';

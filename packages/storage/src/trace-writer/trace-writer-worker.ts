@@ -289,16 +289,7 @@ function runWriter(): void {
             );
         return { id: request.id, ok: true, stored };
       }
-      if (request.type !== 'write') return { id: request.id, ok: true };
-      // One transaction either way; batches of one project are merged as one.
-      const batches = joinTraceBatches(request.batches);
-      if (sqliteWrites) {
-        await sqliteWrites.write(batches);
-        return { id: request.id, ok: true };
-      }
-      await (await storage!).stores.transaction(async (transaction) => {
-        for (const batch of batches) await transaction.traces.write(batch);
-      });
+      // `ingest-sync` is answered as it arrives, never queued.
       return { id: request.id, ok: true };
     } catch (error) {
       return failure(request.id, error);

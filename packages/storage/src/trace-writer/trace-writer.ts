@@ -27,8 +27,6 @@ export interface TraceWriterOptions {
 
 /** Writes traces (and experiment results) off the request thread. */
 export interface TraceWriter {
-  /** Writes the batches in one transaction; resolves once they are committed (durably). */
-  write(batches: TraceWriteBatch[]): Promise<void>;
   /**
    * Appends ingested batches: on SQLite one row of the ingest log, committed durably when this
    * resolves and merged into the trace tables by the indexer thread (decision 0015); on
@@ -67,7 +65,7 @@ export interface TraceWriter {
  *
  * @example
  * const writer = createThreadedTraceWriter({ dataDir: '.flywheel' });
- * await writer.write([{ projectId, traces: [], spans: [spanPatch], scores: [] }]);
+ * await writer.appendIngest([{ projectId, traces: [], spans: [spanPatch], scores: [] }]);
  */
 export function createThreadedTraceWriter(
   options: StorageOptions,
@@ -139,9 +137,6 @@ export function createThreadedTraceWriter(
     post((id) => encoder.encode(JSON.stringify({ ...request, id })));
 
   return {
-    write: async (batches) => {
-      await send({ type: 'write', batches });
-    },
     gatewayFrames: frames,
     appendGatewayFrame: async (frame) => {
       await post((id) => {
