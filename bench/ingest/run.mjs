@@ -203,6 +203,7 @@ async function waitForMerge(server, cellSeconds, acknowledged) {
     settledAt = performance.now();
   }
   const seconds = (settledAt - began) / 1000;
+  process.stderr.write(`  ${last} spans counted by /api/metrics after the merge\n`);
   return { seconds, mergedPerSecond: acknowledged / (cellSeconds + seconds) };
 }
 

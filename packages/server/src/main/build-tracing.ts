@@ -60,8 +60,12 @@ export function buildTracing(
       gateway: {
         priceOverrides: settings.gateway.prices,
         maxPayloadBytes: settings.gateway.traceMaxPayloadBytes,
-        // Room for two frames of calls, one of which may be as large as the body limit allows.
-        indexerHeapMb: 32 + 8 * Math.ceil(settings.bodyLimitBytes / 1_048_576),
+        // Room for two frames of calls, one of which may be as large as the body limit allows, or
+        // for an ingest log row: up to 4 MiB of JSON, or one request's events when larger.
+        indexerHeapMb: Math.max(
+          32 + 8 * Math.ceil(settings.bodyLimitBytes / 1_048_576),
+          32 + 5 * Math.ceil(Math.max(4 * 1_048_576, settings.ingestBodyLimitBytes) / 1_048_576),
+        ),
         direct: options.directGatewayTraces === true,
       },
       onLoss: (code, message) =>

@@ -29,6 +29,8 @@ const rowsPerTransaction = 1;
  * lock only briefly.
  */
 const ingestEventsPerTransaction = 2000;
+/** The same, in bytes of the rows' JSON (the indexer's heap is capped; see `indexerHeapMb`). */
+const ingestBytesPerTransaction = 4 * 1024 * 1024;
 
 /** Another indexer (another process on the same data dir) took some of the rows first. */
 class RowsTaken extends Error {}
@@ -94,16 +96,22 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
 
   /**
    * Merges the oldest ingest log rows not merged yet (at least one, up to
-   * {@link ingestEventsPerTransaction} events) in one transaction; false when there are none.
+   * {@link ingestEventsPerTransaction} events and {@link ingestBytesPerTransaction} bytes) in one
+   * transaction; false when there are none.
    */
   async function indexIngestOnce(): Promise<boolean> {
     const rows: IngestLogRow[] = [];
     let events = 0;
-    for (let after = lastIngestId; events < ingestEventsPerTransaction; ) {
+    let bytes = 0;
+    for (
+      let after = lastIngestId;
+      events < ingestEventsPerTransaction && bytes < ingestBytesPerTransaction;
+    ) {
       const row = ingestLog.next(after);
       if (!row) break;
       rows.push(row);
       events += row.events;
+      bytes += row.data.byteLength;
       after = row.id;
     }
     if (rows.length === 0) return false;

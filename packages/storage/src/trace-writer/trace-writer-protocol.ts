@@ -44,7 +44,8 @@ export interface GatewayTraceOptions {
   maxBacklog?: number;
   /**
    * The indexer thread's old-generation heap limit, MiB (default 48). It must hold two frames'
-   * calls (one call may be as large as the request body limit). Without a limit V8 let the
+   * calls (one call may be as large as the request body limit), or one transaction of ingest log
+   * rows (up to 4 MiB of their JSON, or one larger row). Without a limit V8 let the
    * heap of a thread that runs rarely (nice 19) grow for as long as it had a backlog: +10 % of the
    * gateway's RSS over 100,000 calls (bench/gateway/memory.mjs).
    */

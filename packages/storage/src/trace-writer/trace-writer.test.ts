@@ -231,6 +231,30 @@ describe('ingest log on SQLite', () => {
     }
   });
 
+  it('splits a large append into rows of at most 4 MiB of JSON, and merges them all', async () => {
+    // 24 batches of ~1 MiB each: as one row, the indexer (its heap capped) would parse them at once.
+    const big = (index: number): TraceWriteBatch => {
+      const batch = batchOf(projectId, `tr-big-${index}`);
+      batch.spans[0]!.input = 'w'.repeat(1024 * 1024);
+      return batch;
+    };
+    const writer = createThreadedTraceWriter(test.options, {
+      gateway: { priceOverrides: [], maxPayloadBytes: 1, indexerHeapMb: 48 },
+    });
+    const before = positions().last;
+    await writer.appendIngest(Array.from({ length: 24 }, (_, index) => big(index)));
+    await writer.syncIngest();
+    const { merged, last } = positions();
+    expect(merged).toBe(last);
+    // Three batches fit in 4 MiB of JSON (a fourth would not): eight rows.
+    expect(last - before).toBe(8);
+    for (let index = 0; index < 24; index++)
+      expect(await test.storage.stores.traces.getTrace(projectId, `tr-big-${index}`)).toMatchObject({
+        name: 'chat',
+      });
+    await writer.close();
+  });
+
   it('refuses appends beyond its backlog bound with ingest_overloaded and a Retry-After', async () => {
     const writer = createThreadedTraceWriter(test.options, { maxIngestBacklog: 3 });
     await writer.appendIngest([batchOf(projectId, 'tr-bound-1')]);

@@ -148,18 +148,29 @@ export function createThreadedTraceWriter(
       await send({ type: 'gateway-sync' });
     },
     appendIngest: async (batches) => {
-      await post((id) => {
-        let events = 0;
-        for (const batch of batches) events += batch.traces.length + batch.spans.length + batch.scores.length;
-        const json = JSON.stringify(batches);
-        // Room for the most UTF-8 can take (three bytes per UTF-16 unit), so the JSON is encoded
-        // in one pass: measuring it first (Buffer.byteLength) was ~3 % of the OTLP request thread.
-        const bytes = Buffer.allocUnsafeSlow(ingestHeaderBytes + json.length * 3);
-        bytes[0] = ingestFrame;
-        bytes.writeUInt32LE(id, 1);
-        bytes.writeUInt32LE(events, 5);
-        return bytes.subarray(0, ingestHeaderBytes + bytes.write(json, ingestHeaderBytes));
-      });
+      const json = JSON.stringify(batches);
+      if (json.length <= maxIngestRowChars || batches.length === 1) {
+        await post((id) => ingestFrameOf(id, eventsOf(batches), json));
+        return;
+      }
+      // A large group goes as several rows: the indexer reads a row whole, and its heap is capped.
+      const rows: TraceWriteBatch[][] = [];
+      let row: TraceWriteBatch[] = [];
+      let size = 0;
+      for (const batch of batches) {
+        const length = JSON.stringify(batch).length;
+        if (row.length > 0 && size + length > maxIngestRowChars) {
+          rows.push(row);
+          row = [];
+          size = 0;
+        }
+        row.push(batch);
+        size += length;
+      }
+      rows.push(row);
+      await Promise.all(
+        rows.map((some) => post((id) => ingestFrameOf(id, eventsOf(some), JSON.stringify(some)))),
+      );
     },
     syncIngest: async () => {
       await send({ type: 'ingest-sync' });
@@ -177,6 +188,29 @@ export function createThreadedTraceWriter(
 }
 
 const encoder = new TextEncoder();
+
+/**
+ * JSON characters of ingested batches per ingest log row, at most (unless one batch is larger):
+ * the indexer parses a row whole, on a thread whose heap is capped.
+ */
+const maxIngestRowChars = 4 * 1024 * 1024;
+
+function eventsOf(batches: TraceWriteBatch[]): number {
+  let events = 0;
+  for (const batch of batches) events += batch.traces.length + batch.spans.length + batch.scores.length;
+  return events;
+}
+
+/** An ingest frame: header, then the batches' JSON as UTF-8. */
+function ingestFrameOf(id: number, events: number, json: string): Uint8Array {
+  // Room for the most UTF-8 can take (three bytes per UTF-16 unit), so the JSON is encoded in one
+  // pass: measuring it first (Buffer.byteLength) was ~3 % of the OTLP request thread.
+  const bytes = Buffer.allocUnsafeSlow(ingestHeaderBytes + json.length * 3);
+  bytes[0] = ingestFrame;
+  bytes.writeUInt32LE(id, 1);
+  bytes.writeUInt32LE(events, 5);
+  return bytes.subarray(0, ingestHeaderBytes + bytes.write(json, ingestHeaderBytes));
+}
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
