@@ -76,6 +76,9 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
     ingest: (upTo) => ingestMerged() >= upTo,
   };
   const post = (message: IndexerMessage) => port.postMessage(message);
+  /** Reports acknowledged data that could not be indexed (the writer logs it). */
+  const lose = (log: LogName, records: number, message: string) =>
+    post({ type: 'lost', log, records, message });
 
   let lastId = 0;
   let lastIngestId = ingestMerged();
@@ -127,12 +130,7 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
         batches.push(...(JSON.parse(row.data.toString('utf8')) as TraceWriteBatch[]));
       } catch (error) {
         lost += row.events;
-        post({
-          type: 'lost',
-          log: 'ingest',
-          records: row.events,
-          message: `an ingest log row could not be read: ${String(error)}`,
-        });
+        lose('ingest', row.events, `an ingest log row could not be read: ${String(error)}`);
       }
     }
     try {
@@ -151,12 +149,7 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
         } catch (single) {
           const count = batch.traces.length + batch.spans.length + batch.scores.length;
           lost += count;
-          post({
-            type: 'lost',
-            log: 'ingest',
-            records: count,
-            message: `${count} ingested events could not be merged: ${String(single)}`,
-          });
+          lose('ingest', count, `${count} ingested events could not be merged: ${String(single)}`);
         }
       }
       try {
@@ -197,12 +190,7 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
         calls = decodeGatewayRecords(row.data);
       } catch (error) {
         lost += row.records;
-        post({
-          type: 'lost',
-          log: 'gateway',
-          records: row.records,
-          message: `a gateway log row could not be read: ${String(error)}`,
-        });
+        lose('gateway', row.records, `a gateway log row could not be read: ${String(error)}`);
         continue;
       }
       for (const call of calls) {
@@ -210,12 +198,7 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
           batches.push(await generationBatch(call, batchOptions));
         } catch (error) {
           lost += 1;
-          post({
-            type: 'lost',
-            log: 'gateway',
-            records: 1,
-            message: `a gateway call could not become a trace: ${String(error)}`,
-          });
+          lose('gateway', 1, `a gateway call could not become a trace: ${String(error)}`);
         }
       }
     }
@@ -236,12 +219,7 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
           await writes.write([batch]);
           kept += 1;
         } catch (single) {
-          post({
-            type: 'lost',
-            log: 'gateway',
-            records: 1,
-            message: `a gateway trace could not be written: ${String(single)}`,
-          });
+          lose('gateway', 1, `a gateway trace could not be written: ${String(single)}`);
         }
       }
       removeRows.run(first, last);
@@ -268,12 +246,7 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
         } while (again && Date.now() < deadline);
       } catch (error) {
         // The database was busy or failed: nothing was taken from the log; try again shortly.
-        post({
-          type: 'lost',
-          log: 'gateway',
-          records: 0,
-          message: `trace indexing paused: ${String(error)}`,
-        });
+        lose('gateway', 0, `trace indexing paused: ${String(error)}`);
         setTimeout(() => void drain(), 1000).unref();
       } finally {
         running = undefined;
