@@ -44,8 +44,10 @@ const retentionChunk = 5_000;
 
 /**
  * Traces (and experiment results) are committed on a writer thread with its own connection, so
- * no commit (and its fsync) ever blocks the thread that answers requests. Ingestion waits for its commit before
- * acknowledging; the gateway's traces are queued and written after the answer went out.
+ * no commit (and its fsync) ever blocks the thread that answers requests. Ingestion waits for its
+ * batches to be durable in the ingest log before acknowledging, and the trace indexer merges them
+ * (decision 0015); the gateway's calls are queued and appended to their log after the answer
+ * went out (decision 0013).
  */
 export function buildTracing(
   settings: Settings,
