@@ -1,4 +1,4 @@
-import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 
 /**
  * One access line per request, when it completes (`request completed`: method, URL, status,
@@ -28,21 +28,35 @@ export class AccessLogController extends LogController {
       super.requestCompleted(error, request, reply);
       return;
     }
-    const log = reply.server.log;
-    if (!isEnabled(log, 'info')) return;
-    log.info(
-      {
-        request_id: request.id,
-        req: { method: request.method, url: request.url },
-        res: { statusCode: reply.statusCode },
-        responseTime: reply.elapsedTime,
-      },
-      'request completed',
+    logCompleted(
+      reply.server.log,
+      request.id,
+      request.method,
+      request.url,
+      reply.statusCode,
+      reply.elapsedTime,
     );
   }
 }
 
-function isEnabled(log: FastifyRequest['log'], level: string): boolean {
+/** The `request completed` line, through the root logger with the request id as a field. */
+export function logCompleted(
+  log: FastifyBaseLogger,
+  requestId: string,
+  method: string | undefined,
+  url: string | undefined,
+  statusCode: number,
+  responseTime: number,
+): void {
+  if (!logsAt(log, 'info')) return;
+  log.info(
+    { request_id: requestId, req: { method, url }, res: { statusCode }, responseTime },
+    'request completed',
+  );
+}
+
+/** Whether `log` writes lines at `level` (an abstract logger, such as Fastify's disabled one, does). */
+export function logsAt(log: FastifyBaseLogger, level: string): boolean {
   const check = (log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled;
   return check === undefined ? true : check.call(log, level);
 }

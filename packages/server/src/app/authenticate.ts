@@ -1,6 +1,6 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ApiKeyRecord, ApiKeyService, KeyHashMemo, ProjectStore } from '@flywheel/core';
 import { type ApiKeyScope, FlywheelError } from '@flywheel/spec';
-import type { FastifyRequest } from 'fastify';
 
 /** Who is calling: the verified key and the project it acts in. */
 export interface AuthContext {
@@ -14,8 +14,7 @@ const projectHeader = 'x-flywheel-project';
 /** Each connection's last key and its hash (see `KeyHashMemo`); gone with the connection. */
 const connectionMemos = new WeakMap<object, KeyHashMemo>();
 
-function memoOf(request: FastifyRequest): KeyHashMemo | undefined {
-  const socket = request.raw.socket as object | null | undefined;
+function memoOf(socket: object | null | undefined): KeyHashMemo | undefined {
   if (!socket) return undefined;
   let memo = connectionMemos.get(socket);
   if (memo === undefined) {
@@ -28,14 +27,16 @@ function memoOf(request: FastifyRequest): KeyHashMemo | undefined {
 /**
  * Verifies the `Authorization: Bearer <key>` header of a request, and picks the project it acts
  * in: the key's own, or for an instance-admin key the one `x-flywheel-project` names. Any other
- * key naming another project gets the 404 a project it cannot see always gets.
+ * key naming another project gets the 404 a project it cannot see always gets. `socket` is the
+ * request's connection, where the last key's hash is remembered.
  */
 export async function authenticate(
-  request: FastifyRequest,
+  headers: IncomingHttpHeaders,
+  socket: object | null | undefined,
   apiKeys: ApiKeyService,
   projects: ProjectStore,
 ): Promise<AuthContext> {
-  const header = request.headers.authorization;
+  const header = headers.authorization;
   let key: ApiKeyRecord;
   if (header === undefined || header.trim() === '') {
     key = await apiKeys.verify(undefined);
@@ -47,9 +48,9 @@ export async function authenticate(
         'Send the key as `Authorization: Bearer fw_sk_…` (the Bearer scheme).',
       );
     }
-    key = await apiKeys.verify(match[1]?.trim() ?? '', memoOf(request));
+    key = await apiKeys.verify(match[1]?.trim() ?? '', memoOf(socket));
   }
-  const named = request.headers[projectHeader];
+  const named = headers[projectHeader];
   if (named === undefined || named === key.projectId) return { key, projectId: key.projectId };
   if (typeof named !== 'string' || named.length === 0 || named.length > 200) {
     throw new FlywheelError(

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import { createDatasetService, createPromptService } from '@flywheel/core';
 import { FlywheelError } from '@flywheel/spec';
 import Fastify, {
@@ -9,7 +9,7 @@ import Fastify, {
 } from 'fastify';
 import { registerDatasetRoutes } from '../datasets/dataset-routes.js';
 import { registerExperimentRoutes } from '../experiments/experiment-routes.js';
-import { registerChatCompletionsRoute } from '../gateway/chat-completions-route.js';
+import { chatCompletionsHandler, isChatCompletionsRequest } from '../gateway/chat-completions-route.js';
 import { registerEmbeddingsRoute } from '../gateway/embeddings-route.js';
 import { registerModelsRoute } from '../gateway/models-route.js';
 import { toOpenAIError } from '../gateway/openai-error.js';
@@ -27,6 +27,7 @@ import type { AppDeps } from './app-deps.js';
 import { type AuthContext, authenticate, requireScope } from './authenticate.js';
 import { registerContentDecoding } from './content-encoding.js';
 import { lazyChildLogger } from './lazy-child-logger.js';
+import { requestIdFor } from './raw-request.js';
 import { sendRestError, toFlywheelError } from './rest-errors.js';
 
 declare module 'fastify' {
@@ -35,10 +36,10 @@ declare module 'fastify' {
     auth: AuthContext;
     /** When the request arrived (performance.now()), for `x-flywheel-overhead-ms`. */
     arrivedAt: number;
+    /** Time spent waiting on providers, so `x-flywheel-overhead-ms` can leave it out. */
+    gatewayUpstreamMs: number;
   }
 }
-
-const requestIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /**
  * Builds the Flywheel HTTP app. It never listens: `main.ts` (or a test, through `inject`) does.
@@ -50,15 +51,35 @@ const requestIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
 export function createApp(deps: AppDeps): FastifyInstance {
   const bodyLimitBytes = deps.bodyLimitBytes ?? 1_048_576;
   const logger = deps.logger ?? false;
+  let closing = false;
+  const chat =
+    deps.gateway === undefined
+      ? undefined
+      : chatCompletionsHandler({
+          gateway: deps.gateway,
+          apiKeys: deps.apiKeys,
+          projects: deps.stores.projects,
+          bodyLimitBytes,
+          log: () => app.log,
+          closing: () => closing,
+        });
   const app = Fastify({
     ...(isLoggerInstance(logger)
       ? { loggerInstance: logger, childLoggerFactory: lazyChildLogger }
       : { logger }),
     bodyLimit: bodyLimitBytes,
     // A caller's request id is kept (so logs line up across services) when it is sane.
-    genReqId: (request) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && requestIdPattern.test(given) ? given : `req_${randomUUID()}`;
+    genReqId: (request) => requestIdFor(request.headers),
+    // The chat route is answered on the raw server, ahead of Fastify (decision 0016).
+    serverFactory: (handler) => {
+      const server = createServer((request, response) => {
+        if (chat !== undefined && isChatCompletionsRequest(request)) chat(request, response);
+        else handler(request, response);
+      });
+      // What Fastify sets on a server it makes itself, and not on one a factory makes.
+      server.keepAliveTimeout = 72_000;
+      server.requestTimeout = 0;
+      return server;
     },
     logController: new AccessLogController(),
     onProtoPoisoning: 'error',
@@ -76,7 +97,6 @@ export function createApp(deps: AppDeps): FastifyInstance {
   app.decorateRequest('arrivedAt', 0);
   app.decorateRequest('gatewayUpstreamMs', 0);
 
-  let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
   });
@@ -94,12 +114,27 @@ export function createApp(deps: AppDeps): FastifyInstance {
     // (percent-encoding, case, slashes) reaches an /api or /v1 handler without a verified key.
     const pattern = request.routeOptions.url;
     if (pattern?.startsWith('/api/')) {
-      request.auth = await authenticate(request, deps.apiKeys, deps.stores.projects);
+      request.auth = await authenticate(
+        request.headers,
+        request.raw.socket,
+        deps.apiKeys,
+        deps.stores.projects,
+      );
     } else if (pattern?.startsWith('/otlp/')) {
-      request.auth = await authenticate(request, deps.apiKeys, deps.stores.projects);
+      request.auth = await authenticate(
+        request.headers,
+        request.raw.socket,
+        deps.apiKeys,
+        deps.stores.projects,
+      );
       requireScope(request.auth, 'ingest');
     } else if (pattern?.startsWith('/v1/')) {
-      request.auth = await authenticate(request, deps.apiKeys, deps.stores.projects);
+      request.auth = await authenticate(
+        request.headers,
+        request.raw.socket,
+        deps.apiKeys,
+        deps.stores.projects,
+      );
       requireScope(request.auth, 'gateway');
     }
   });
@@ -154,7 +189,6 @@ export function createApp(deps: AppDeps): FastifyInstance {
     registerTraceRoutes(app, deps, deps.tracing);
   }
   if (deps.gateway) {
-    registerChatCompletionsRoute(app, deps.gateway);
     registerEmbeddingsRoute(app, deps.gateway);
     registerModelsRoute(app, deps.gateway);
   }

@@ -11,24 +11,15 @@ export function toFlywheelError(error: unknown, bodyLimitBytes: number): Flywhee
   const fastifyError = error as Partial<FastifyError> | null;
   switch (fastifyError?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new FlywheelError(
-        'payload_too_large',
-        `The request body is larger than the limit of ${bodyLimitBytes} bytes (FLYWHEEL_BODY_LIMIT_BYTES; FLYWHEEL_INGEST_BODY_LIMIT_BYTES for ingestion).`,
-      );
+      return bodyTooLarge(bodyLimitBytes);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new FlywheelError(
-        'unsupported_media_type',
-        'Send the body as JSON with `Content-Type: application/json`.',
-      );
+      return notJsonBody();
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new FlywheelError(
-        'invalid_json',
-        'The body is empty but `Content-Type` says JSON: send a JSON object.',
-      );
+      return emptyJsonBody();
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new FlywheelError('invalid_json', 'The request body is not valid JSON.');
+      return invalidJsonBody();
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new FlywheelError('validation_failed', 'The `Content-Length` header does not match the body.');
+      return contentLengthMismatch();
   }
   const status = fastifyError?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -44,6 +35,37 @@ export function toFlywheelError(error: unknown, bodyLimitBytes: number): Flywhee
       cause: error,
     },
   );
+}
+
+// What a body Fastify could not read becomes; also thrown by `readJsonBody` (routes on the raw server).
+
+export function bodyTooLarge(bodyLimitBytes: number): FlywheelError {
+  return new FlywheelError(
+    'payload_too_large',
+    `The request body is larger than the limit of ${bodyLimitBytes} bytes (FLYWHEEL_BODY_LIMIT_BYTES; FLYWHEEL_INGEST_BODY_LIMIT_BYTES for ingestion).`,
+  );
+}
+
+export function notJsonBody(): FlywheelError {
+  return new FlywheelError(
+    'unsupported_media_type',
+    'Send the body as JSON with `Content-Type: application/json`.',
+  );
+}
+
+export function emptyJsonBody(): FlywheelError {
+  return new FlywheelError(
+    'invalid_json',
+    'The body is empty but `Content-Type` says JSON: send a JSON object.',
+  );
+}
+
+export function invalidJsonBody(): FlywheelError {
+  return new FlywheelError('invalid_json', 'The request body is not valid JSON.');
+}
+
+export function contentLengthMismatch(): FlywheelError {
+  return new FlywheelError('validation_failed', 'The `Content-Length` header does not match the body.');
 }
 
 /** Sends the REST error body and `Retry-After` for a FlywheelError. */

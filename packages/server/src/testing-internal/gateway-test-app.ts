@@ -11,7 +11,7 @@ import {
 } from '@flywheel/core';
 import { type FakeOpenAIServer, startFakeOpenAI } from '@flywheel/providers/testing';
 import { openStorage, type Storage } from '@flywheel/storage';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { createApp } from '../app/create-app.js';
 import type { GatewayDeps } from '../gateway/gateway-deps.js';
 import { buildGateway } from '../main/build-gateway.js';
@@ -56,7 +56,7 @@ export const gatewayTestKey = `fw_sk_${'G'.repeat(43)}`;
  */
 export async function startGatewayTestApp(
   configYaml: string,
-  options: { fakes?: string[]; env?: Record<string, string> } = {},
+  options: { fakes?: string[]; env?: Record<string, string>; logger?: FastifyBaseLogger } = {},
 ): Promise<GatewayTestApp> {
   const fakes: Record<string, FakeOpenAIServer> = {};
   for (const name of options.fakes ?? ['primary', 'backup']) fakes[name] = await startFakeOpenAI();
@@ -96,6 +96,7 @@ export async function startGatewayTestApp(
     providerCredentials: built.providerCredentials,
     tracing: tracing.tracing,
     appendExperimentResults: tracing.appendExperimentResults,
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
