@@ -43,12 +43,16 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Open
   const base = settings.baseUrl.replace(/\/+$/, '');
   const chatUrl = new URL(`${base}/chat/completions`);
   const embeddingsUrl = new URL(`${base}/embeddings`);
-  const headers = (stream: boolean): Record<string, string> => ({
+  const headersFor = (stream: boolean): Record<string, string> => ({
     'content-type': 'application/json',
     accept: stream ? 'text/event-stream' : 'application/json',
     ...(settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : {}),
     ...settings.headers,
   });
+  // Built once: the transport only reads them.
+  const streamHeaders = headersFor(true);
+  const jsonHeaders = headersFor(false);
+  const headers = (stream: boolean) => (stream ? streamHeaders : jsonHeaders);
 
   async function post(
     url: URL,
@@ -98,7 +102,7 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Open
           try {
             const response = await post(
               chatUrl,
-              JSON.stringify({ ...call.body, model: modelId }),
+              JSON.stringify(withModel(call.body, modelId)),
               stream,
               deadline.signal,
             );
@@ -133,7 +137,7 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Open
           try {
             const response = await post(
               embeddingsUrl,
-              JSON.stringify({ ...call.body, model: modelId }),
+              JSON.stringify(withModel(call.body, modelId)),
               false,
               deadline.signal,
             );
@@ -147,4 +151,9 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Open
       };
     },
   };
+}
+
+/** The body with `model` set to the provider's model id; as it is when the engine set it already. */
+function withModel<T extends { model?: string }>(body: T, modelId: string): T {
+  return body.model === modelId ? body : { ...body, model: modelId };
 }

@@ -78,9 +78,12 @@ async function answerChat(context: ChatRouteContext, request: IncomingMessage, r
         retryAfterSeconds: 1,
       });
     }
+    // The body is read while the key is checked (its bytes arrive with the headers); what it
+    // holds, or what is wrong with it, counts only once the key passed.
+    const reading = startReading(request, context.bodyLimitBytes);
     const auth = await authenticate(request.headers, request.socket, context.apiKeys, context.projects);
     requireScope(auth, 'gateway');
-    const body = await readJsonBody(request, context.bodyLimitBytes);
+    const body = await reading;
     traceId = chooseTraceId(header(request, 'x-flywheel-trace-id'));
     const controller = createCallController();
     const clientGone = () => response.destroyed && !response.writableFinished;
@@ -166,6 +169,18 @@ function answerError(
   response.writeHead(status, list);
   // A body not read yet is read and discarded by Node, and the connection kept, as with Fastify.
   response.end(text);
+}
+
+/** {@link readJsonBody}, its errors (thrown at once or later) as a rejection nobody must await. */
+function startReading(request: IncomingMessage, limit: number): Promise<unknown> {
+  let reading: Promise<unknown>;
+  try {
+    reading = readJsonBody(request, limit);
+  } catch (error) {
+    reading = Promise.reject(error);
+  }
+  reading.catch(() => undefined);
+  return reading;
 }
 
 function header(request: IncomingMessage, name: string): string | undefined {
