@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Bundles the built `flywheel` command into packages/cli/bundle/ (run by `npm run build`, after
-// `tsc -b`): bundle/flywheel.js (the command) and bundle/trace-writer-worker.js (the trace
-// writer's thread, which storage starts from the file next to its own code), with the writer's
-// chunks in bundle/trace-writer-chunks/ (PostgreSQL's stores, loaded only by a PostgreSQL writer).
+// `tsc -b`): bundle/flywheel.js (the command: a loader, tools/build/bundle-loader.mjs, that runs
+// bundle/flywheel.cjs from the V8 code cache bundle/flywheel.cjs.cache; decision 0017) and
+// bundle/trace-writer-worker.js (the trace writer's thread, which storage starts from the file
+// next to its own code), with the writer's chunks in bundle/trace-writer-chunks/ (PostgreSQL's
+// stores, loaded only by a PostgreSQL writer).
 //
 // Why: Node 20 loads ES modules one file at a time (resolve, stat, read, compile), and the
 // command is ~600 of them, plus ~360 CommonJS files (our ~280 files, fastify, undici, zod, yaml,
@@ -14,7 +16,8 @@
 // Left out of the bundle, loaded from node_modules when used: native addons (better-sqlite3),
 // PostgreSQL's driver and server (loaded only when PostgreSQL is configured) and the tokenizer's
 // encodings (3.6 MB, loaded only when a provider reports no usage).
-import { existsSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -53,7 +56,17 @@ const common = {
   metafile: true,
 };
 const results = [
-  await build({ ...common, entryPoints: { flywheel: entryPoints.flywheel } }),
+  // The command as one CommonJS script, which bundle/flywheel.js (tools/build/bundle-loader.mjs)
+  // runs from V8's code cache (decision 0017): Node 20 has no code cache for ES modules.
+  await build({
+    ...common,
+    entryPoints: { flywheel: entryPoints.flywheel },
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
+    // No banner: the script must start with esbuild's "use strict". The loader passes the URL.
+    banner: {},
+    define: { 'import.meta.url': '__flywheelImportMetaUrl' },
+  }),
   // The writer thread on SQLite needs neither Kysely nor zod; PostgreSQL's stores (which do) are
   // a dynamic import, split into a chunk of their own that only a PostgreSQL writer loads.
   await build({
@@ -63,8 +76,46 @@ const results = [
     chunkNames: 'trace-writer-chunks/[name]-[hash]',
   }),
 ];
+// The entry point: the loader, then one run of `flywheel --version` through it to make the
+// code cache (what V8 compiled to load the command and run it once).
+const loader = join(outdir, 'flywheel.js');
+copyFileSync(join(root, 'tools', 'build', 'bundle-loader.mjs'), loader);
+chmodSync(loader, 0o755);
+const script = join(outdir, 'flywheel.cjs');
+// esbuild keeps the entry's `#!` line, which is not JavaScript inside the loader's wrapper. And a
+// script run from a code cache cannot `import()` (Node 20 loses its import callback in the
+// cache): the dynamic imports of external packages (the tokenizer's encodings) go through the
+// loader's `__flywheelImport` instead, which imports from the same folder.
+const dynamicImports = Object.values(results[0].metafile.outputs)
+  .flatMap((output) => output.imports)
+  .filter((entry) => entry.kind === 'dynamic-import' && entry.external)
+  .map((entry) => entry.path);
+let replaced = 0;
+const scriptText = readFileSync(script, 'utf8')
+  .replace(/^#!.*/, '')
+  .replace(/\bimport\("([^"]+)"\)/g, (call, specifier) => {
+    if (!dynamicImports.includes(specifier)) return call;
+    replaced++;
+    return `__flywheelImport(${JSON.stringify(specifier)})`;
+  });
+if (replaced < dynamicImports.length) {
+  throw new Error(
+    `bundle-cli: ${dynamicImports.length - replaced} dynamic import(s) of ${dynamicImports.join(', ')} were not rewritten`,
+  );
+}
+writeFileSync(script, scriptText);
+const cache = join(outdir, 'flywheel.cjs.cache');
+execFileSync(process.execPath, [loader, '--version'], {
+  env: { ...process.env, FLYWHEEL_BUILD_CODE_CACHE: cache },
+  stdio: 'ignore',
+});
+if (!existsSync(cache)) {
+  process.stderr.write(
+    'bundle-cli: no code cache was written (flywheel.cjs.cache); the command still works, slower to start.\n',
+  );
+}
 const sizes = results
   .flatMap((result) => Object.entries(result.metafile.outputs))
-  .filter(([file]) => file.endsWith('.js'))
+  .filter(([file]) => file.endsWith('.js') || file.endsWith('.cjs'))
   .map(([file, output]) => `${file.split('/').slice(-2).join('/')} ${(output.bytes / 1e6).toFixed(2)} MB`);
 process.stdout.write(`bundle-cli: packages/cli/bundle/ (${sizes.join(', ')})\n`);

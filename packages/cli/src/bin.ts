@@ -2,4 +2,7 @@
 import { runCli } from './cli.js';
 import { nodeIo } from './node-io.js';
 
-process.exitCode = await runCli(process.argv.slice(2), nodeIo());
+// No top-level await: the bundle of this file is a CommonJS script (decision 0017).
+void runCli(process.argv.slice(2), nodeIo()).then((code) => {
+  process.exitCode = code;
+});

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startFakeOpenAI } from '@flywheel/providers/testing';
 import { createFlywheelClient } from '@flywheel/sdk';
 import { FlywheelError } from '@flywheel/spec';
 import pg from 'pg';
@@ -110,6 +111,50 @@ describe('flywheel serve, end to end', () => {
     } finally {
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
+    }
+  });
+
+  it('counts the tokens of an embeddings call the provider did not count (the tokenizer loads in the bundle)', async () => {
+    const fake = await startFakeOpenAI();
+    try {
+      // An embeddings answer without usage: the route counts the input with the tokenizer, which
+      // the bundled script imports through its loader (decision 0017).
+      fake.behave(() => ({
+        kind: 'json',
+        body: {
+          object: 'list',
+          data: [{ object: 'embedding', index: 0, embedding: [0.1, 0.2] }],
+          model: 'e',
+        },
+      }));
+      const dataDir = mkdtempSync(join(tmpdir(), 'flywheel-e2e-'));
+      const config = join(dataDir, 'flywheel.config.yaml');
+      writeFileSync(
+        config,
+        `models:\n  - name: emb\n    targets: [{ provider: openai-compatible, model: text-embedding-3-small, base_url: "${fake.url}", api_key: k }]\n`,
+      );
+      const server = await startServer(dataDir, { FLYWHEEL_CONFIG: config });
+      running.push(server);
+      const adminKey = /^\s+(fw_sk_[A-Za-z0-9_-]{43})$/m.exec(server.stdout())?.[1];
+      const answer = await fetch(`${server.url}/v1/embeddings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'emb', input: 'hello world, how are you' }),
+      });
+      expect(answer.status).toBe(200);
+      const traceId = answer.headers.get('x-flywheel-trace-id')!;
+      const admin = createFlywheelClient({ baseUrl: server.url, apiKey: adminKey! });
+      let trace: Awaited<ReturnType<typeof admin.traces.get>> | undefined;
+      for (let attempt = 0; attempt < 50 && trace === undefined; attempt++) {
+        trace = await admin.traces.get(traceId).catch(() => undefined);
+        if (trace === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(trace?.spans[0]).toMatchObject({ status: 'ok' });
+      expect(trace?.spans[0]?.usage?.input_tokens).toBeGreaterThan(0);
+      server.child.kill('SIGTERM');
+      expect(await server.exit).toBe(0);
+    } finally {
+      await fake.close();
     }
   });
 
