@@ -28,7 +28,7 @@ import { type AuthContext, authenticate, requireScope } from './authenticate.js'
 import { registerContentDecoding } from './content-encoding.js';
 import { lazyChildLogger } from './lazy-child-logger.js';
 import { requestIdFor } from './raw-request.js';
-import { sendRestError, toFlywheelError } from './rest-errors.js';
+import { logFailure, sendRestError, toFlywheelError } from './rest-errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -141,15 +141,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
 
   app.setErrorHandler((error, request, reply) => {
     const flywheelError = toFlywheelError(error, request.routeOptions.bodyLimit ?? bodyLimitBytes);
-    // Unexpected failures are errors; provider and storage trouble is expected weather (and traced).
-    if (flywheelError.code === 'internal_error') {
-      request.log.error(
-        { err: flywheelError.cause ?? error, code: flywheelError.code },
-        flywheelError.message,
-      );
-    } else if (flywheelError.status >= 500) {
-      request.log.warn({ code: flywheelError.code }, flywheelError.message);
-    }
+    logFailure(request.log, flywheelError, error);
     return isGatewayRequest(request.url)
       ? sendGatewayError(request, reply, flywheelError)
       : sendRestError(request, reply, flywheelError);

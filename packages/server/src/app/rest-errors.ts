@@ -1,5 +1,5 @@
 import { type ErrorBody, FlywheelError } from '@flywheel/spec';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * Turns any error into a FlywheelError: ours pass through, Fastify's own (body parsing, size
@@ -66,6 +66,27 @@ export function invalidJsonBody(): FlywheelError {
 
 export function contentLengthMismatch(): FlywheelError {
   return new FlywheelError('validation_failed', 'The `Content-Length` header does not match the body.');
+}
+
+/**
+ * Logs a failed request: unexpected failures as errors (with their cause), provider and storage
+ * trouble (5xx) as warnings — expected weather, and traced; a caller's mistake not at all.
+ * `fields` are added to the line (the request id, where `log` does not carry it).
+ */
+export function logFailure(
+  log: FastifyBaseLogger,
+  flywheelError: FlywheelError,
+  error: unknown,
+  fields: Record<string, unknown> = {},
+): void {
+  if (flywheelError.code === 'internal_error') {
+    log.error(
+      { ...fields, err: flywheelError.cause ?? error, code: flywheelError.code },
+      flywheelError.message,
+    );
+  } else if (flywheelError.status >= 500) {
+    log.warn({ ...fields, code: flywheelError.code }, flywheelError.message);
+  }
 }
 
 /** Sends the REST error body and `Retry-After` for a FlywheelError. */

@@ -5,7 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { logCompleted, logsAt } from '../app/access-log.js';
 import { authenticate, requireScope } from '../app/authenticate.js';
 import { readJsonBody, requestIdFor } from '../app/raw-request.js';
-import { toFlywheelError } from '../app/rest-errors.js';
+import { logFailure, toFlywheelError } from '../app/rest-errors.js';
 import { chooseTraceId, startChatCall } from './chat-call.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import { parseCacheMode } from './gateway-request.js';
@@ -78,6 +78,12 @@ async function answerChat(context: ChatRouteContext, request: IncomingMessage, r
         retryAfterSeconds: 1,
       });
     }
+    // A client that goes away, from now on, stops the call (and its upstream request).
+    const controller = createCallController();
+    const clientGone = () => response.destroyed && !response.writableFinished;
+    response.on('close', () => {
+      if (!response.writableFinished) controller.abort(new Error('The client closed the connection.'));
+    });
     // The body is read while the key is checked (its bytes arrive with the headers); what it
     // holds, or what is wrong with it, counts only once the key passed.
     const reading = startReading(request, context.bodyLimitBytes);
@@ -85,11 +91,6 @@ async function answerChat(context: ChatRouteContext, request: IncomingMessage, r
     requireScope(auth, 'gateway');
     const body = await reading;
     traceId = chooseTraceId(header(request, 'x-flywheel-trace-id'));
-    const controller = createCallController();
-    const clientGone = () => response.destroyed && !response.writableFinished;
-    response.on('close', () => {
-      if (!response.writableFinished) controller.abort(new Error('The client closed the connection.'));
-    });
     const call = await startChatCall(context.gateway, {
       projectId: auth.projectId,
       requestId,
@@ -137,15 +138,7 @@ function answerError(
   at: { requestId: string; traceId: string | undefined; arrivedAt: number; upstreamMs: number },
 ) {
   const flywheelError = toFlywheelError(error, context.bodyLimitBytes);
-  const log = context.log();
-  if (flywheelError.code === 'internal_error') {
-    log.error(
-      { request_id: at.requestId, err: flywheelError.cause ?? error, code: flywheelError.code },
-      flywheelError.message,
-    );
-  } else if (flywheelError.status >= 500) {
-    log.warn({ request_id: at.requestId, code: flywheelError.code }, flywheelError.message);
-  }
+  logFailure(context.log(), flywheelError, error, { request_id: at.requestId });
   if (response.headersSent || response.destroyed) {
     response.destroy();
     return;
