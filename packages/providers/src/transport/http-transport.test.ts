@@ -23,15 +23,14 @@ async function serve(handler: (request: IncomingMessage, response: ServerRespons
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function bytesOf(url: URL): Promise<string> {
+/** A GET of `url` through a new transport (closed after the test). */
+function get(url: URL) {
   transport = createUndiciTransport();
-  const response = await transport.request({
-    url,
-    method: 'GET',
-    headers: {},
-    signal: createCallController().signal,
-  });
-  return Buffer.from(await response.bytes()).toString('utf8');
+  return transport.request({ url, method: 'GET', headers: {}, signal: createCallController().signal });
+}
+
+async function bytesOf(url: URL): Promise<string> {
+  return Buffer.from(await (await get(url)).bytes()).toString('utf8');
 }
 
 describe('the undici transport reads a whole body', () => {
@@ -71,13 +70,7 @@ describe('the undici transport reads a whole body', () => {
       response.writeHead(200, { 'content-length': '5' });
       response.end('small');
     });
-    transport = createUndiciTransport();
-    const response = await transport.request({
-      url,
-      method: 'GET',
-      headers: {},
-      signal: createCallController().signal,
-    });
+    const response = await get(url);
     const bytes = await response.bytes();
     expect(bytes.byteLength).toBe(5);
     expect(bytes.buffer.byteLength).toBe(5);
@@ -90,13 +83,7 @@ describe('the undici transport reads a whole body', () => {
       await wait(10);
       response.socket?.destroy();
     });
-    transport = createUndiciTransport();
-    const response = await transport.request({
-      url,
-      method: 'GET',
-      headers: {},
-      signal: createCallController().signal,
-    });
+    const response = await get(url);
     const failure = await response.bytes().then(
       () => undefined,
       (error: unknown) => error,
