@@ -11,7 +11,8 @@ export interface MigrationReport {
 }
 
 /**
- * Brings the database to the latest migration. Each migration runs in a transaction, and the
+ * Brings the database to the latest migration. The pending migrations run in one transaction,
+ * all or nothing (on SQLite too: see `TransactionalDdlSqliteDialect`), and on PostgreSQL the
  * migrator holds a lock, so several processes may start at once.
  */
 export async function runMigrations(db: Kysely<unknown>): Promise<MigrationReport> {
