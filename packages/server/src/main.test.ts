@@ -109,6 +109,15 @@ describe('startFlywheel', () => {
     } finally {
       await again.close();
     }
+    // The local eval runner's embedded server serves no UI, built or not.
+    const quiet = await startFlywheel(settingsFor({}), { print: () => {}, webDir, serveWebUi: false });
+    try {
+      const page = await fetch(`${quiet.url}/traces`, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(404);
+      expect(await page.text()).not.toContain('<title>Flywheel</title>');
+    } finally {
+      await quiet.close();
+    }
   });
 
   it('runs on PostgreSQL when FLYWHEEL_DATABASE_URL is set', async () => {

@@ -70,6 +70,7 @@ export async function connectEval(input: CommandInput, io: CliIo): Promise<EvalC
     print: () => {},
     processKey: { name: 'flywheel eval (local run)', scopes: ['gateway', 'read', 'write'] },
     directGatewayTraces: true,
+    serveWebUi: false,
   });
   const key = running.processKey!;
   return {
