@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { FlywheelError } from '@flywheel/spec';
-import secureJsonParse from 'secure-json-parse';
 import { decodedBody } from './content-encoding.js';
+import { parseJsonText } from './json-text.js';
 import {
   bodyTooLarge,
   contentLengthMismatch,
@@ -21,8 +21,6 @@ export function requestIdFor(headers: IncomingHttpHeaders): string {
   const given = headers['x-request-id'];
   return typeof given === 'string' && requestIdPattern.test(given) ? given : `req_${randomUUID()}`;
 }
-
-const parseOptions = { protoAction: 'error', constructorAction: 'error' } as const;
 
 /**
  * Reads a request's JSON body as the app's Fastify routes do, with the same checks in the same
@@ -86,7 +84,7 @@ export function readJsonBody(request: IncomingMessage, limit: number): Promise<u
         return;
       }
       try {
-        resolve(secureJsonParse(text, null, parseOptions));
+        resolve(parseJsonText(text));
       } catch {
         reject(invalidJsonBody());
       }
