@@ -8,6 +8,13 @@ const wireTypeNames = ['varint', '64-bit', 'length-delimited', 'start-group', 'e
 // One decoder for every string: decoding without `stream` keeps no state between calls.
 const utf8 = new TextDecoder('utf-8');
 
+/** Node's Buffer, which can decode a range of itself (this package does not depend on Node). */
+interface NodeBuffer {
+  toString(encoding: 'utf8', start: number, end: number): string;
+}
+const nodeBuffer = (globalThis as { Buffer?: { isBuffer(value: unknown): boolean } }).Buffer;
+const isNodeBuffer = (bytes: Uint8Array): boolean => nodeBuffer?.isBuffer(bytes) === true;
+
 /**
  * Reads protobuf wire format from a window of a byte array. Every read checks the bytes left in
  * the window first, so a corrupt length can neither read past the message nor make the decoder
@@ -27,8 +34,11 @@ export class ProtobufReader {
     private readonly bytes: Uint8Array,
     start = 0,
     private readonly end = bytes.length,
+    view?: DataView,
   ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // Sub-messages share their parent's view: a DataView per embedded message (each attribute
+    // is two) was ~2 µs per OTLP span, 5 % of ingestion's request thread (bench/ingest).
+    this.view = view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.position = start;
   }
 
@@ -113,13 +123,26 @@ export class ProtobufReader {
 
   /** Reads a length-delimited UTF-8 string (invalid sequences become U+FFFD). */
   string(): string {
-    return utf8.decode(this.bytesField());
+    const length = this.length();
+    const start = this.position;
+    this.position += length;
+    const { bytes } = this;
+    // A Buffer (what the server reads) decodes in place: ~70 ns per string against ~130 for a
+    // subarray through TextDecoder, and an OTLP span holds ~20 strings. Both replace invalid
+    // sequences alike; only TextDecoder drops a leading byte-order mark, so such a string still
+    // goes through it.
+    if (
+      isNodeBuffer(bytes) &&
+      !(length >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf)
+    )
+      return (bytes as unknown as NodeBuffer).toString('utf8', start, start + length);
+    return utf8.decode(bytes.subarray(start, start + length));
   }
 
   /** Reads a length-delimited embedded message; returns a reader over it and skips past it. */
   message(): ProtobufReader {
     const length = this.length();
-    const reader = new ProtobufReader(this.bytes, this.position, this.position + length);
+    const reader = new ProtobufReader(this.bytes, this.position, this.position + length, this.view);
     this.position += length;
     return reader;
   }

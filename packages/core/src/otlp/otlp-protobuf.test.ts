@@ -113,6 +113,24 @@ describe('decodeOtlpProtobuf', () => {
     });
   });
 
+  it('decodes strings from a Buffer as from any byte array: invalid UTF-8 replaced, a leading BOM dropped', () => {
+    const invalid = new Uint8Array([0x61, 0xff, 0x62, 0xe2, 0x82, 0x63, 0xf0, 0x9f, 0x98]);
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('named')]);
+    const body = traceRequest([
+      span({ attributes: [keyValue('caf\u00e9', stringValue('\u{1F600} ok'))] }),
+      // A later name field wins: this span's name is the invalid bytes.
+      span({ spanId: 'b7ad6b7169203332', extra: lengthField(5, invalid) }),
+      span({ spanId: 'b7ad6b7169203333', attributes: [keyValue('k', lengthField(1, bom))] }),
+    ]);
+    const fromArray = decodeOtlpProtobuf(new Uint8Array(body));
+    const fromBuffer = decodeOtlpProtobuf(Buffer.from(body));
+    expect(fromBuffer).toEqual(fromArray);
+    const spans = fromBuffer.resourceSpans[0]?.scopeSpans[0]?.spans;
+    expect(spans?.[0]?.attributes['caf\u00e9']).toBe('\u{1F600} ok');
+    expect(spans?.[1]?.name).toBe('a\uFFFDb\uFFFDc\uFFFD');
+    expect(spans?.[2]?.attributes.k).toBe('named');
+  });
+
   it('skips unknown fields of every wire type', () => {
     const unknown: Bytes = [
       ...varintField(90, 300),

@@ -74,8 +74,44 @@ export function idProblem(hex: string, bytes: number): string | undefined {
 /** ISO-8601 UTC time (millisecond precision) of nanoseconds since the epoch; undefined for 0. */
 export function unixNanosToIso(nanos: bigint): string | undefined {
   if (nanos <= 0n) return undefined;
-  // uint64 nanoseconds are at most ~1.8e13 ms, well inside the range Date accepts.
-  return new Date(Number(nanos / 1_000_000n)).toISOString();
+  // uint64 nanoseconds are at most ~1.8e13 ms: the year 2554 at the latest.
+  return isoOfEpochMs(Number(nanos / 1_000_000n));
+}
+
+const twoDigits = Array.from({ length: 100 }, (_, value) => String(value).padStart(2, '0'));
+
+/**
+ * What `new Date(ms).toISOString()` answers, for times from 1970 to 9999, written directly: the
+ * `Date` and its formatting were ~1 µs of every OTLP span's two times (bench/ingest, --cpu-prof),
+ * ~5 % of the request thread. The civil date comes from the day number as in Howard Hinnant's
+ * `civil_from_days`.
+ */
+export function isoOfEpochMs(ms: number): string {
+  if (!(ms >= 0 && ms < 253_402_300_800_000) || !Number.isInteger(ms)) return new Date(ms).toISOString();
+  const days = Math.floor(ms / 86_400_000);
+  let rest = ms - days * 86_400_000;
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const millis = rest - seconds * 1000;
+  const shifted = days + 719_468;
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
+  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return `${year}-${twoDigits[month]}-${twoDigits[day]}T${twoDigits[hours]}:${twoDigits[minutes]}:${twoDigits[seconds]}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
 
 /** Collects the spans a decoder refuses, keeping the first {@link maxOtlpErrors} reasons. */
