@@ -26,10 +26,10 @@ import { AccessLogController } from './access-log.js';
 import type { AppDeps } from './app-deps.js';
 import { type AuthContext, authenticate, requireScope } from './authenticate.js';
 import { registerContentDecoding } from './content-encoding.js';
-import { parseJsonText } from './json-text.js';
+import { parseJsonBody } from './json-text.js';
 import { lazyChildLogger } from './lazy-child-logger.js';
 import { requestIdFor } from './raw-request.js';
-import { emptyJsonBody, invalidJsonBody, logFailure, sendRestError, toFlywheelError } from './rest-errors.js';
+import { logFailure, sendRestError, toFlywheelError } from './rest-errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -94,18 +94,14 @@ export function createApp(deps: AppDeps): FastifyInstance {
   // The REST API speaks JSON only; any other body is a 415 that says what to send.
   app.removeContentTypeParser('text/plain');
   // Fastify's JSON parser with its answers (empty body, malformed JSON or a forbidden
-  // `__proto__`/`constructor` key: 400 invalid_json), parsed by `parseJsonText`, which skips the
+  // `__proto__`/`constructor` key: 400 invalid_json), through `parseJsonText`, which skips the
   // prototype-poisoning scan of text that cannot hold such a key.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    if (body.length === 0) {
-      done(emptyJsonBody(), undefined);
-      return;
-    }
     try {
-      done(null, parseJsonText(body as string));
-    } catch {
-      done(invalidJsonBody(), undefined);
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
     }
   });
 

@@ -1,5 +1,6 @@
+import { FlywheelError } from '@flywheel/spec';
 import { describe, expect, it } from 'vitest';
-import { parseJsonText } from './json-text.js';
+import { parseJsonBody, parseJsonText } from './json-text.js';
 
 describe('parseJsonText', () => {
   it('parses JSON, after a byte-order mark too', () => {
@@ -27,5 +28,25 @@ describe('parseJsonText', () => {
   it('throws a SyntaxError for text that is not JSON', () => {
     expect(() => parseJsonText('{"a":')).toThrow(SyntaxError);
     expect(() => parseJsonText('')).toThrow(SyntaxError);
+  });
+});
+
+describe('parseJsonBody', () => {
+  const refusal = (text: string) => {
+    try {
+      parseJsonBody(text);
+    } catch (error) {
+      return error;
+    }
+    throw new Error('expected a refusal');
+  };
+
+  it('answers invalid_json for an empty body, malformed JSON and a forbidden key', () => {
+    expect(parseJsonBody('{"model":"m"}')).toEqual({ model: 'm' });
+    for (const text of ['', '{"a":', '{"__proto__":{}}']) {
+      const error = refusal(text);
+      expect(FlywheelError.is(error) && error.code).toBe('invalid_json');
+    }
+    expect((refusal('') as Error).message).toMatch(/empty/);
   });
 });

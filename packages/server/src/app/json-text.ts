@@ -1,4 +1,5 @@
 import secureJsonParse from 'secure-json-parse';
+import { emptyJsonBody, invalidJsonBody } from './rest-errors.js';
 
 const forbidden = { protoAction: 'error', constructorAction: 'error' } as const;
 
@@ -20,4 +21,17 @@ export function parseJsonText(text: string): unknown {
   if (!source.includes('\\u') && !source.includes('__proto__') && !source.includes('constructor'))
     return value;
   return secureJsonParse(source, null, forbidden);
+}
+
+/**
+ * A request body's JSON as the API answers it, for the app's JSON parser and the routes served
+ * on the raw server alike: empty, malformed, or with a forbidden key, it throws `invalid_json`.
+ */
+export function parseJsonBody(text: string): unknown {
+  if (text.length === 0) throw emptyJsonBody();
+  try {
+    return parseJsonText(text);
+  } catch {
+    throw invalidJsonBody();
+  }
 }

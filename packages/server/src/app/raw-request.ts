@@ -2,14 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { FlywheelError } from '@flywheel/spec';
 import { decodedBody } from './content-encoding.js';
-import { parseJsonText } from './json-text.js';
-import {
-  bodyTooLarge,
-  contentLengthMismatch,
-  emptyJsonBody,
-  invalidJsonBody,
-  notJsonBody,
-} from './rest-errors.js';
+import { parseJsonBody } from './json-text.js';
+import { bodyTooLarge, contentLengthMismatch, notJsonBody } from './rest-errors.js';
 
 // The request handling Fastify does for a route, for the few routes served on the raw server
 // (decision 0016): request ids, the JSON body, the access log. Each answers as Fastify did.
@@ -79,14 +73,10 @@ export function readJsonBody(request: IncomingMessage, limit: number): Promise<u
       }
       const text =
         chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, received).toString('utf8');
-      if (text.length === 0) {
-        reject(emptyJsonBody());
-        return;
-      }
       try {
-        resolve(parseJsonText(text));
-      } catch {
-        reject(invalidJsonBody());
+        resolve(parseJsonBody(text));
+      } catch (error) {
+        reject(error);
       }
     };
     payload.on('data', onData);
