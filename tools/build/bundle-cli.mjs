@@ -103,7 +103,30 @@ if (replaced < dynamicImports.length) {
     `bundle-cli: ${dynamicImports.length - replaced} dynamic import(s) of ${dynamicImports.join(', ')} were not rewritten`,
   );
 }
-writeFileSync(script, scriptText);
+// The loader reads the script as Latin-1, which V8 keeps as a one-byte string read in one copy:
+// as UTF-8, the ~60 lines of comments with curly quotes (undici's) and one '…' made all 4.9 MB a
+// two-byte string, decoded and copied three times on every start (decision 0017, amended).
+// Every non-ASCII character becomes its \u escape, which means the same character in strings,
+// regular expressions, template literals and identifiers, and is only text in comments; a
+// `String.raw` template is where it would not, so the build stops on one that has such a character.
+const asciiText = scriptText.replace(/[\u0080-\uffff]/g, (character, offset) => {
+  const lineStart = scriptText.lastIndexOf('\n', offset) + 1;
+  const lineEnd = scriptText.indexOf('\n', offset);
+  if (scriptText.slice(lineStart, lineEnd === -1 ? undefined : lineEnd).includes('String.raw')) {
+    throw new Error(
+      `bundle-cli: a non-ASCII character in a line with String.raw: cannot escape it safely (offset ${offset})`,
+    );
+  }
+  return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+});
+// Wrapped as Node wraps a CommonJS file, plus what the build put in place of `import.meta.url`
+// and of `import()`, on the script's first line so lines keep their numbers. Wrapped here, so the
+// loader compiles the file's text as it is, with no concatenation to copy.
+writeFileSync(
+  script,
+  `(function (exports, require, module, __filename, __dirname, __flywheelImportMetaUrl, __flywheelImport) {${asciiText}\n})`,
+  'latin1',
+);
 const cache = join(outdir, 'flywheel.cjs.cache');
 execFileSync(process.execPath, [loader, '--version'], {
   env: { ...process.env, FLYWHEEL_BUILD_CODE_CACHE: cache },

@@ -19,13 +19,14 @@ try {
 } catch {
   cachedData = undefined;
 }
-// Wrapped as Node wraps a CommonJS file, plus what the build put in place of `import.meta.url`
-// and of `import()` (which a script run from a code cache cannot call on Node 20), on the
-// script's first line so lines keep their numbers.
-const script = new Script(
-  `(function (exports, require, module, __filename, __dirname, __flywheelImportMetaUrl, __flywheelImport) {${readFileSync(file, 'utf8')}\n})`,
-  { filename: file, ...(cachedData ? { cachedData } : {}) },
-);
+// The build wrapped the script in a function, as Node wraps a CommonJS file, with two more
+// parameters: what it put in place of `import.meta.url` and of `import()` (which a script run
+// from a code cache cannot call on Node 20). It is ASCII (the build escapes the rest), so it is
+// read as Latin-1: one copy into a one-byte string, no UTF-8 decoding.
+const script = new Script(readFileSync(file).toString('latin1'), {
+  filename: file,
+  ...(cachedData ? { cachedData } : {}),
+});
 // FLYWHEEL_CODE_CACHE_REPORT=1 says on standard error whether the cache was used.
 if (process.env.FLYWHEEL_CODE_CACHE_REPORT === '1') {
   const state = cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';

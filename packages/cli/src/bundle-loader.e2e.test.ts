@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +46,14 @@ describe('the bundled command’s loader', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     expect(run.stderr).toContain('code cache used');
+  });
+
+  it('reads a script that is all ASCII (the build escapes the rest), so Latin-1 reads it right', () => {
+    const bytes = readFileSync(join(bundleDir, 'flywheel.cjs'));
+    const outside = bytes.findIndex((byte) => byte > 0x7f);
+    expect(outside, `a non-ASCII byte at offset ${outside}`).toBe(-1);
+    // Wrapped by the build, as Node wraps a CommonJS file: the loader compiles the text as it is.
+    expect(bytes.subarray(0, 40).toString('latin1')).toMatch(/^\(function \(exports, require, module,/);
   });
 
   it('works without a cache', () => {
