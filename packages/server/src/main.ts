@@ -14,6 +14,7 @@ import { openStorage } from '@flywheel/storage';
 import { pino } from 'pino';
 import type { AppendExperimentResults } from './app/app-deps.js';
 import { createApp } from './app/create-app.js';
+import { createInjectFetch } from './app/inject-fetch.js';
 import { createInProcessGateway, type InProcessGateway } from './gateway/in-process-gateway.js';
 import { type BuiltGateway, buildGateway } from './main/build-gateway.js';
 import { type BuiltTracing, buildTracing } from './main/build-tracing.js';
@@ -41,6 +42,11 @@ export interface RunningFlywheel {
    * the writer thread as `POST /api/experiments/:id/results` commits them.
    */
   appendExperimentResults: AppendExperimentResults;
+  /**
+   * A `fetch` answered by this server's app in this process, without a socket (Fastify's
+   * `inject`): the same routes, auth and errors. Only the URL's path and query are used.
+   */
+  fetch: typeof fetch;
   /** The key asked for with `StartOptions.processKey`, in the instance's first project. */
   processKey: CreatedApiKey | undefined;
   /** Stops accepting, lets in-flight requests finish, then closes the database. Idempotent. */
@@ -168,6 +174,7 @@ export async function startFlywheel(
       bootstrap,
       gateway,
       appendExperimentResults: tracing.appendExperimentResults,
+      fetch: createInjectFetch(app),
       processKey,
       close() {
         closing ??= (async () => {

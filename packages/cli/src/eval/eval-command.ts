@@ -173,10 +173,14 @@ export const evalCommand: CommandDefinition = {
  * rather than after it, where it would look like a failed gate.
  */
 async function checkBaselineExists(
-  connection: { baseUrl: string; apiKey: string },
+  connection: { baseUrl: string; apiKey: string; fetch?: typeof fetch },
   baseline: string,
 ): Promise<void> {
-  const client = createFlywheelClient({ baseUrl: connection.baseUrl, apiKey: connection.apiKey });
+  const client = createFlywheelClient({
+    baseUrl: connection.baseUrl,
+    apiKey: connection.apiKey,
+    ...(connection.fetch ? { fetch: connection.fetch } : {}),
+  });
   try {
     await client.experiments.get(baseline);
   } catch (error) {

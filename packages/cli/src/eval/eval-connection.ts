@@ -18,6 +18,11 @@ export interface EvalConnection {
    * the results — without a loopback round trip and two HTTP parsers each time.
    */
   inProcess?: { gateway: InProcessGateway; appendResults: AppendExperimentResults; projectId: string };
+  /**
+   * Local runs only: a `fetch` answered by the embedded server without a socket, for the run's
+   * API calls (its experiment, prompts, datasets, embeddings).
+   */
+  fetch?: typeof fetch;
   close(): Promise<void>;
 }
 
@@ -78,6 +83,7 @@ export async function connectEval(input: CommandInput, io: CliIo): Promise<EvalC
     apiKey: key.key,
     dataDir: settings.dataDir,
     mode: 'local',
+    fetch: running.fetch,
     inProcess: {
       gateway: running.gateway,
       appendResults: running.appendExperimentResults,

@@ -68,7 +68,11 @@ export async function runEvalSession(
   connection: EvalConnection,
   options: EvalSessionOptions,
 ): Promise<EvalSessionOutcome> {
-  const client = createFlywheelClient({ baseUrl: connection.baseUrl, apiKey: connection.apiKey });
+  const client = createFlywheelClient({
+    baseUrl: connection.baseUrl,
+    apiKey: connection.apiKey,
+    ...(connection.fetch ? { fetch: connection.fetch } : {}),
+  });
   const suite = await loadSuite(
     options.suitePath,
     {
@@ -96,6 +100,7 @@ export async function runEvalSession(
     apiKey: connection.apiKey,
     connections: Math.max(options.concurrency, 8),
     ...(connection.inProcess ? { inProcess: connection.inProcess } : {}),
+    ...(connection.fetch ? { fetch: connection.fetch } : {}),
     ...(options.cache ? { cache: createEvalCache(join(connection.dataDir, 'eval-cache')) } : {}),
   });
   try {

@@ -62,4 +62,42 @@ describe('the eval gateway client', () => {
       await client.close();
     }
   });
+
+  it('sends embeddings and the model list through a given fetch (the embedded server in-process)', async () => {
+    const calls: Array<{ url: string; method: string | undefined; body: unknown }> = [];
+    const inProcessFetch: typeof fetch = async (input, init) => {
+      const url = String(input);
+      calls.push({ url, method: init?.method, body: init?.body ? JSON.parse(String(init.body)) : undefined });
+      if (url.endsWith('/v1/models'))
+        return Response.json({ object: 'list', data: [{ id: 'chat' }, { id: 'embed' }] });
+      if (url.endsWith('/v1/embeddings'))
+        return Response.json({
+          data: [
+            { index: 1, embedding: [0, 1] },
+            { index: 0, embedding: [1, 0] },
+          ],
+        });
+      return Response.json({ error: { code: 'model_not_found', message: 'no such model' } }, { status: 404 });
+    };
+    // Nothing listens at this address: every call must go through the fetch.
+    const client = createGatewayClient({ baseUrl: 'http://127.0.0.1:9', apiKey: 'k', fetch: inProcessFetch });
+    try {
+      expect(await client.models()).toEqual(['chat', 'embed']);
+      expect(await client.embed({ alias: 'embed', texts: ['a', 'b'] })).toEqual([
+        [1, 0],
+        [0, 1],
+      ]);
+      expect(calls.map((call) => [call.method, call.url])).toEqual([
+        ['GET', 'http://127.0.0.1:9/v1/models'],
+        ['POST', 'http://127.0.0.1:9/v1/embeddings'],
+      ]);
+      expect(calls[1]?.body).toEqual({ model: 'embed', input: ['a', 'b'] });
+      await expect(client.chat({ alias: 'nope', body: { messages: [] } })).rejects.toMatchObject({
+        code: 'model_not_found',
+        message: 'no such model',
+      });
+    } finally {
+      await client.close();
+    }
+  });
 });

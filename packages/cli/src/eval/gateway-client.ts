@@ -23,6 +23,11 @@ export interface GatewayClientOptions {
    * cost and traces, without a loopback round trip, Fastify and two HTTP parsers per case.
    */
   inProcess?: { gateway: InProcessGateway; projectId: string };
+  /**
+   * Sends the other calls (embeddings) through this `fetch` instead of the keep-alive pool: the
+   * embedded server's in-process one (local runs), so a run opens no socket to itself.
+   */
+  fetch?: typeof fetch;
 }
 
 /** Model calls of an eval run, through a Flywheel gateway (so they are costed and traced). */
@@ -88,16 +93,45 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   const prefix = base.pathname.replace(/\/+$/, '');
   const headers = { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json' };
 
-  async function post(path: string, body: unknown, signal: AbortSignal | undefined) {
-    let response: Awaited<ReturnType<Pool['request']>>;
-    try {
-      response = await pool.request({
-        method: 'POST',
-        path: `${prefix}${path}`,
+  /** One call's status and headers, and its body to read; through the pool, or the given fetch. */
+  async function exchange(
+    method: 'GET' | 'POST',
+    path: string,
+    body: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    text(): Promise<string>;
+  }> {
+    const given = options.fetch;
+    if (given) {
+      const response = await given(`${base.origin}${prefix}${path}`, {
+        method,
         headers,
-        body: JSON.stringify(body),
+        ...(body === undefined ? {} : { body }),
         ...(signal ? { signal } : {}),
       });
+      return {
+        status: response.status,
+        headers: headersOf(response.headers),
+        text: () => response.text(),
+      };
+    }
+    const response = await pool.request({
+      method,
+      path: `${prefix}${path}`,
+      headers,
+      ...(body === undefined ? {} : { body }),
+      ...(signal ? { signal } : {}),
+    });
+    return { status: response.statusCode, headers: response.headers, text: () => response.body.text() };
+  }
+
+  async function post(path: string, body: unknown, signal: AbortSignal | undefined) {
+    let response: Awaited<ReturnType<typeof exchange>>;
+    try {
+      response = await exchange('POST', path, JSON.stringify(body), signal);
     } catch (error) {
       if (signal?.aborted) throw error;
       throw new FlywheelError(
@@ -108,7 +142,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     }
     let text: string;
     try {
-      text = await response.body.text();
+      text = await response.text();
     } catch (error) {
       if (signal?.aborted) throw error;
       throw new FlywheelError(
@@ -123,13 +157,13 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     } catch {
       json = undefined;
     }
-    if (response.statusCode >= 400) {
+    if (response.status >= 400) {
       const error = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
       const code = typeof error?.code === 'string' && isErrorCode(error.code) ? error.code : 'upstream_error';
       throw new FlywheelError(
         code,
-        typeof error?.message === 'string' ? error.message : `The gateway answered ${response.statusCode}.`,
-        { status: response.statusCode },
+        typeof error?.message === 'string' ? error.message : `The gateway answered ${response.status}.`,
+        { status: response.status },
       );
     }
     return { json, headers: response.headers };
@@ -187,25 +221,27 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
         .map((item) => (Array.isArray(item.embedding) ? (item.embedding as number[]) : []));
     },
     async models() {
-      const response = await pool
-        .request({ method: 'GET', path: `${prefix}/v1/models`, headers })
-        .catch((error: unknown) => {
-          throw new FlywheelError(
-            'server_unreachable',
-            `Cannot reach the Flywheel gateway at ${base.origin}: ${error instanceof Error ? error.message : String(error)}`,
-          );
-        });
-      const body = (await response.body.json().catch(() => undefined)) as
-        | { data?: Array<{ id?: unknown }>; error?: { code?: unknown; message?: unknown } }
-        | undefined;
-      if (response.statusCode >= 400) {
+      if (options.inProcess) return options.inProcess.gateway.models();
+      const response = await exchange('GET', '/v1/models', undefined, undefined).catch((error: unknown) => {
+        throw new FlywheelError(
+          'server_unreachable',
+          `Cannot reach the Flywheel gateway at ${base.origin}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
+      let body: { data?: Array<{ id?: unknown }>; error?: { code?: unknown; message?: unknown } } | undefined;
+      try {
+        body = JSON.parse(await response.text());
+      } catch {
+        body = undefined;
+      }
+      if (response.status >= 400) {
         const code =
           typeof body?.error?.code === 'string' && isErrorCode(body.error.code)
             ? body.error.code
             : 'upstream_error';
         throw new FlywheelError(
           code,
-          String(body?.error?.message ?? `The gateway answered ${response.statusCode}.`),
+          String(body?.error?.message ?? `The gateway answered ${response.status}.`),
         );
       }
       return (body?.data ?? []).map((model) => String(model.id));
@@ -218,4 +254,13 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
 function isTimeout(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+}
+
+/** A fetch answer's headers as a plain record, as undici's are. */
+function headersOf(headers: Headers): Record<string, string> {
+  const record: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    record[name] = value;
+  });
+  return record;
 }

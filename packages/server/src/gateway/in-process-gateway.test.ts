@@ -44,6 +44,13 @@ beforeEach(() => {
 const messages = [{ role: 'user', content: 'Say hello.' }];
 
 describe('the in-process gateway', () => {
+  it('lists the model aliases GET /v1/models lists', async () => {
+    const http = await fetch(`${t.url}/v1/models`, { headers: { authorization: `Bearer ${t.key}` } });
+    const listed = ((await http.json()) as { data: Array<{ id: string }> }).data.map((model) => model.id);
+    expect(gateway.models()).toEqual(listed);
+    expect(gateway.models()).toEqual(['chat', 'pooled', 'cached']);
+  });
+
   it('answers a chat call with the completion, its cost and a trace, as the HTTP route does', async () => {
     const answer = await gateway.chat({ projectId: t.projectId, body: { model: 'chat', messages } });
     expect(answer.completion.choices[0]?.message).toMatchObject({ role: 'assistant' });

@@ -27,6 +27,8 @@ export interface InProcessGateway {
     body: Record<string, unknown>;
     signal?: CallSignal;
   }): Promise<InProcessChatAnswer>;
+  /** The model aliases of this gateway, as `GET /v1/models` lists them. */
+  models(): string[];
 }
 
 const nextCheckPhase = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -38,6 +40,7 @@ export function createInProcessGateway(deps: GatewayDeps): InProcessGateway {
   const requestPrefix = `req_inproc_${randomUUID().slice(0, 8)}_`;
   let requests = 0;
   return {
+    models: () => deps.engine.aliases(),
     async chat({ projectId, body, signal }) {
       if (body.stream === true) {
         throw new FlywheelError(
