@@ -8,7 +8,7 @@
 //   BENCH_MERGE_SPANS=200000 BENCH_MERGE_PREFILL=500000 node bench/ingest/merge.mjs
 //
 // Add `--cpu-prof` to node for a profile of the merge.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPriceTable, defaultPrices, eventsToBatch } from '@flywheel/core';
@@ -21,6 +21,12 @@ const spans = Number(process.env.BENCH_MERGE_SPANS ?? 60_000);
 const prefill = Number(process.env.BENCH_MERGE_PREFILL ?? 100_000);
 const eventsPerTransaction = Number(process.env.BENCH_MERGE_EVENTS ?? 2000);
 const projectId = 'bench';
+
+/** Bytes this process handed to write calls so far (`wchar` of /proc/self/io). */
+function writtenBytes() {
+  const line = readFileSync('/proc/self/io', 'utf8').match(/^wchar: (\d+)$/m);
+  return line ? Number(line[1]) : Number.NaN;
+}
 
 const dataDir = mkdtempSync(join(tmpdir(), 'flywheel-merge-'));
 try {
@@ -68,15 +74,18 @@ try {
     `merging ${spans} spans from ${(performance.now() / 1000).toFixed(2)} s of the process…\n`,
   );
   const started = performance.now();
+  const ioStarted = writtenBytes();
   const cpuStarted = process.cpuUsage();
   for (const group of groups) await writes.write(joinTraceBatches(JSON.parse(group)));
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStarted);
+  const written = writtenBytes() - ioStarted;
   writes.close();
   const merged = Math.ceil(spans / spansPerBatch) * spansPerBatch;
   console.log(
     `merged ${merged} spans in ${seconds.toFixed(2)} s over ${prefill} stored: ${Math.round(merged / seconds)} spans/s, ` +
-      `${((cpu.user + cpu.system) / merged).toFixed(1)} µs CPU per span (user ${(cpu.user / merged).toFixed(1)}, system ${(cpu.system / merged).toFixed(1)})`,
+      `${((cpu.user + cpu.system) / merged).toFixed(1)} µs CPU per span (user ${(cpu.user / merged).toFixed(1)}, system ${(cpu.system / merged).toFixed(1)}), ` +
+      `${(written / merged / 1024).toFixed(1)} KiB written per span (write calls, WAL and checkpoints)`,
   );
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
