@@ -25,7 +25,8 @@ export interface GatewayClientOptions {
   inProcess?: { gateway: InProcessGateway; projectId: string };
   /**
    * Sends the other calls (embeddings) through this `fetch` instead of the keep-alive pool: the
-   * embedded server's in-process one (local runs), so a run opens no socket to itself.
+   * embedded server's in-process one (local runs), so a run opens no socket to itself. The pool's
+   * timeouts do not apply there; the gateway's own phase timeouts do.
    */
   fetch?: typeof fetch;
 }

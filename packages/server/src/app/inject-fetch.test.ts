@@ -1,3 +1,4 @@
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing-internal/test-app.js';
 import { createInjectFetch } from './inject-fetch.js';
@@ -55,5 +56,26 @@ describe('the in-process fetch', () => {
     await expect(
       localFetch(`${base}/api/datasets`, { method: 'POST', body: new Uint8Array([1, 2]) }),
     ).rejects.toThrow('string bodies only');
+  });
+
+  it('answers an abort at once, while the route is still working', async () => {
+    const slow = Fastify();
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    slow.get('/slow', async () => {
+      await released;
+      return { done: true };
+    });
+    try {
+      const controller = new AbortController();
+      const call = createInjectFetch(slow)(`${base}/slow`, { signal: controller.signal });
+      setTimeout(() => controller.abort(new Error('run stopped')), 20);
+      await expect(call).rejects.toThrow('run stopped');
+    } finally {
+      release();
+      await slow.close();
+    }
   });
 });

@@ -27,13 +27,16 @@ export function createInjectFetch(app: FastifyInstance): typeof fetch {
     if (sent !== undefined && sent !== null && typeof sent !== 'string') {
       throw new TypeError('The in-process fetch sends string bodies only.');
     }
-    const answer = await app.inject({
+    const answering = app.inject({
       method: (init?.method ?? 'GET') as 'GET',
       url: `${url.pathname}${url.search}`,
       headers,
       ...(typeof sent === 'string' ? { payload: sent } : {}),
+      // Ends the simulated request, as a client that goes away ends a socket.
+      ...(signal ? { signal } : {}),
     });
-    signal?.throwIfAborted();
+    // A caller that aborts (Ctrl-C of an eval run) has its answer at once, not when the route ends.
+    const answer = signal ? await untilAborted(answering, signal) : await answering;
     const responseHeaders = new Headers();
     for (const [name, value] of Object.entries(answer.headers)) {
       if (value === undefined) continue;
@@ -49,4 +52,22 @@ export function createInjectFetch(app: FastifyInstance): typeof fetch {
       headers: responseHeaders,
     });
   };
+}
+
+/** `pending`, or the signal's reason as soon as it aborts (what `pending` answers later is dropped). */
+function untilAborted<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const aborted = () => reject(signal.reason);
+    signal.addEventListener('abort', aborted, { once: true });
+    pending.then(
+      (value) => {
+        signal.removeEventListener('abort', aborted);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', aborted);
+        reject(error);
+      },
+    );
+  });
 }
