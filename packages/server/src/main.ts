@@ -14,7 +14,7 @@ import { openStorage } from '@flywheel/storage';
 import { pino } from 'pino';
 import type { AppendExperimentResults } from './app/app-deps.js';
 import { createApp } from './app/create-app.js';
-import { createInjectFetch } from './app/inject-fetch.js';
+import { createInjectFetch, type InProcessFetch } from './app/inject-fetch.js';
 import { createInProcessGateway, type InProcessGateway } from './gateway/in-process-gateway.js';
 import { type BuiltGateway, buildGateway } from './main/build-gateway.js';
 import { type BuiltTracing, buildTracing } from './main/build-tracing.js';
@@ -43,10 +43,10 @@ export interface RunningFlywheel {
    */
   appendExperimentResults: AppendExperimentResults;
   /**
-   * A `fetch` answered by this server's app in this process, without a socket (Fastify's
-   * `inject`): the same routes, auth and errors. Only the URL's path and query are used.
+   * A `fetch`-like call answered by this server's app in this process, without a socket
+   * (Fastify's `inject`): the same routes, auth and errors. Only the URL's path and query are used.
    */
-  fetch: typeof fetch;
+  fetch: InProcessFetch;
   /** The key asked for with `StartOptions.processKey`, in the instance's first project. */
   processKey: CreatedApiKey | undefined;
   /** Stops accepting, lets in-flight requests finish, then closes the database. Idempotent. */

@@ -371,6 +371,29 @@ tests:
       expect(result.stdout).toContain('geo/capital@1');
       expect(result.stdout).toContain('is below --min-pass-rate 0.5');
       expect(result.code).toBe(1);
+
+      // The same suite run locally on the same data dir: the registry prompt and the dataset are
+      // read from the embedded server in-process (no socket), with the same outcome.
+      await server.close();
+      const localOut = join(dir, 'mixed-local.jsonl');
+      const localRun = await cli([
+        'eval',
+        suite,
+        ...['--data-dir', join(dir, 'mixed-data'), '--config', join(dir, 'flywheel.config.yaml')],
+        ...['--no-cache', '-o', localOut, '--min-pass-rate', '0.5'],
+      ]);
+      expect(localRun.stderr).not.toMatch(/^error/m);
+      expect(
+        Object.fromEntries(
+          readFileSync(localOut, 'utf8')
+            .trim()
+            .split('\n')
+            .map((line) => JSON.parse(line))
+            .map((row) => [`${row.vars.country}${row.vars.n ?? ''}`, row.status]),
+        ),
+      ).toEqual(statuses);
+      expect(localRun.stdout).toContain('geo/capital@1');
+      expect(localRun.code).toBe(1);
     } finally {
       await server.close();
     }

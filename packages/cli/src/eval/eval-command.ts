@@ -1,5 +1,5 @@
 import { basename, extname } from 'node:path';
-import { createFlywheelClient } from '@flywheel/sdk';
+import { createFlywheelClient, type FetchLike } from '@flywheel/sdk';
 import { FlywheelError } from '@flywheel/spec';
 import type { CommandDefinition, CommandInput } from '../command.js';
 import { remoteOptions, withRemote } from '../commands/remote-options.js';
@@ -173,7 +173,7 @@ export const evalCommand: CommandDefinition = {
  * rather than after it, where it would look like a failed gate.
  */
 async function checkBaselineExists(
-  connection: { baseUrl: string; apiKey: string; fetch?: typeof fetch },
+  connection: { baseUrl: string; apiKey: string; fetch?: FetchLike },
   baseline: string,
 ): Promise<void> {
   const client = createFlywheelClient({

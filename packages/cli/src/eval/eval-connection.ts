@@ -1,3 +1,4 @@
+import type { FetchLike } from '@flywheel/sdk';
 import { loadSettings } from '@flywheel/server';
 import { type AppendExperimentResults, type InProcessGateway, startFlywheel } from '@flywheel/server/main';
 import { FlywheelError } from '@flywheel/spec';
@@ -22,7 +23,7 @@ export interface EvalConnection {
    * Local runs only: a `fetch` answered by the embedded server without a socket, for the run's
    * API calls (its experiment, prompts, datasets, embeddings).
    */
-  fetch?: typeof fetch;
+  fetch?: FetchLike;
   close(): Promise<void>;
 }
 

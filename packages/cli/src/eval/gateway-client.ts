@@ -1,4 +1,5 @@
 import type { EvalModelResult } from '@flywheel/core';
+import type { FetchLike } from '@flywheel/sdk';
 import type { InProcessGateway } from '@flywheel/server/main';
 import { type ChatCompletion, FlywheelError, isErrorCode } from '@flywheel/spec';
 import { Pool } from 'undici';
@@ -28,7 +29,7 @@ export interface GatewayClientOptions {
    * embedded server's in-process one (local runs), so a run opens no socket to itself. The pool's
    * timeouts do not apply there; the gateway's own phase timeouts do.
    */
-  fetch?: typeof fetch;
+  fetch?: FetchLike;
 }
 
 /** Model calls of an eval run, through a Flywheel gateway (so they are costed and traced). */
@@ -94,17 +95,13 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   const prefix = base.pathname.replace(/\/+$/, '');
   const headers = { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json' };
 
-  /** One call's status and headers, and its body to read; through the pool, or the given fetch. */
+  /** One call's status, a header getter and its body to read; through the pool, or the given fetch. */
   async function exchange(
     method: 'GET' | 'POST',
     path: string,
     body: string | undefined,
     signal: AbortSignal | undefined,
-  ): Promise<{
-    status: number;
-    headers: Record<string, string | string[] | undefined>;
-    text(): Promise<string>;
-  }> {
+  ): Promise<{ status: number; header(name: string): string | undefined; text(): Promise<string> }> {
     const given = options.fetch;
     if (given) {
       const response = await given(`${base.origin}${prefix}${path}`, {
@@ -115,7 +112,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       });
       return {
         status: response.status,
-        headers: headersOf(response.headers),
+        header: (name) => response.headers.get(name) ?? undefined,
         text: () => response.text(),
       };
     }
@@ -126,7 +123,14 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       ...(body === undefined ? {} : { body }),
       ...(signal ? { signal } : {}),
     });
-    return { status: response.statusCode, headers: response.headers, text: () => response.body.text() };
+    return {
+      status: response.statusCode,
+      header: (name) => {
+        const value = response.headers[name];
+        return Array.isArray(value) ? value.join(', ') : value;
+      },
+      text: () => response.body.text(),
+    };
   }
 
   async function post(path: string, body: unknown, signal: AbortSignal | undefined) {
@@ -167,7 +171,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
         { status: response.status },
       );
     }
-    return { json, headers: response.headers };
+    return { json, header: response.header };
   }
 
   return {
@@ -192,11 +196,11 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
           traceId: answer.traceId,
         });
       } else {
-        const { json, headers: answerHeaders } = await post('/v1/chat/completions', request, signal);
+        const { json, header } = await post('/v1/chat/completions', request, signal);
         const latencyMs = performance.now() - started;
-        const costHeader = answerHeaders['x-flywheel-cost-usd'];
+        const costHeader = header('x-flywheel-cost-usd');
         const cost = typeof costHeader === 'string' && costHeader !== '' ? Number(costHeader) : null;
-        const givenTrace = answerHeaders['x-flywheel-trace-id'];
+        const givenTrace = header('x-flywheel-trace-id');
         result = modelResult(json as ChatCompletionBody, {
           cost: Number.isFinite(cost) ? cost : null,
           latencyMs,
@@ -255,13 +259,4 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
 function isTimeout(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
-}
-
-/** A fetch answer's headers as a plain record, as undici's are. */
-function headersOf(headers: Headers): Record<string, string> {
-  const record: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    record[name] = value;
-  });
-  return record;
 }

@@ -24,6 +24,7 @@ import { moveLabelResultSchema, type PromptApi, promptPath } from '../prompts/pr
 import { createPromptCache, type PromptCacheInfo, type PromptRef } from '../prompts/prompt-cache.js';
 import { createScoreApi, type ScoreApi } from '../scores/score-api.js';
 import { createMetricsApi, createTraceApi, type MetricsApi, type TraceApi } from '../traces/trace-api.js';
+import type { FetchAnswer, FetchLike } from './fetch-like.js';
 import { describeError, parseJson, responseError } from './http-error.js';
 
 /** Options of {@link createFlywheelClient}. */
@@ -37,8 +38,8 @@ export interface FlywheelClientOptions {
    * one. Default: the key's own project.
    */
   projectId?: string;
-  /** The fetch to use (default: the global one). */
-  fetch?: typeof globalThis.fetch;
+  /** The fetch to use (default: the global one); anything that answers as {@link FetchAnswer} does. */
+  fetch?: FetchLike;
   /** Per-request timeout in ms (default 30,000). */
   timeoutMs?: number;
   /**
@@ -122,8 +123,8 @@ interface ApiRequest {
 
 /** An answer: parsed data, or 304 (nothing changed since the ETag sent). */
 type ApiAnswer<T> =
-  | { notModified: true; headers: Headers }
-  | { notModified: false; headers: Headers; data: T };
+  | { notModified: true; headers: FetchAnswer['headers'] }
+  | { notModified: false; headers: FetchAnswer['headers']; data: T };
 
 /**
  * A client of the Flywheel REST API. Every non-2xx answer becomes a `FlywheelError` with the
@@ -134,7 +135,7 @@ type ApiAnswer<T> =
  * const project = await flywheel.projects.current();
  */
 export function createFlywheelClient(options: FlywheelClientOptions): FlywheelClient {
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const fetchImpl: FetchLike = options.fetch ?? globalThis.fetch;
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 30_000;
   const promptTimeoutMs = options.promptTimeoutMs ?? 3_000;
@@ -153,7 +154,7 @@ export function createFlywheelClient(options: FlywheelClientOptions): FlywheelCl
       ),
     ).toString();
     const requestTimeoutMs = request.timeoutMs ?? timeoutMs;
-    let response: Response;
+    let response: FetchAnswer;
     let text: string;
     try {
       response = await fetchImpl(`${baseUrl}${path}${search ? `?${search}` : ''}`, {
@@ -216,7 +217,7 @@ export function createFlywheelClient(options: FlywheelClientOptions): FlywheelCl
   }
 
   /** Opens a streamed answer: headers are checked here, the body is the caller's to read. */
-  async function stream(path: string, query: Record<string, string | undefined>): Promise<Response> {
+  async function stream(path: string, query: Record<string, string | undefined>): Promise<FetchAnswer> {
     const search = new URLSearchParams(
       Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined),
     ).toString();
@@ -224,7 +225,7 @@ export function createFlywheelClient(options: FlywheelClientOptions): FlywheelCl
     // and its reader watches for stalls.
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
-    let response: Response;
+    let response: FetchAnswer;
     try {
       response = await fetchImpl(`${baseUrl}${path}${search ? `?${search}` : ''}`, {
         method: 'GET',

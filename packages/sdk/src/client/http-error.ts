@@ -1,4 +1,5 @@
 import { errorBodySchema, FlywheelError, isErrorCode } from '@flywheel/spec';
+import type { FetchAnswer } from './fetch-like.js';
 
 /** The JSON of an answer's text, or `undefined` when it is empty or not JSON. */
 export function parseJson(text: string): unknown {
@@ -13,7 +14,7 @@ export function parseJson(text: string): unknown {
  * A non-2xx answer as a `FlywheelError`: the server's stable code when it sent its error body,
  * else a code chosen by status (a proxy in front of the server may answer in its own shape).
  */
-export function responseError(response: Response, json: unknown, text: string): FlywheelError {
+export function responseError(response: FetchAnswer, json: unknown, text: string): FlywheelError {
   const body = errorBodySchema.safeParse(json);
   const retryAfter = Number(response.headers.get('retry-after'));
   const retry = Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {};

@@ -24,6 +24,7 @@ import {
   type UpdateDatasetRequest,
 } from '@flywheel/spec';
 import { z } from 'zod';
+import type { FetchAnswer } from '../client/fetch-like.js';
 
 /** A streamed export: the version it reads, how many items it holds, and the items. */
 export interface DatasetExport {
@@ -90,7 +91,7 @@ export interface DatasetTransport {
     query?: Record<string, string | undefined>,
   ): Promise<z.output<T>>;
   /** Opens a streamed answer (after a 2xx); non-2xx answers throw their FlywheelError. */
-  stream(path: string, query: Record<string, string | undefined>): Promise<Response>;
+  stream(path: string, query: Record<string, string | undefined>): Promise<FetchAnswer>;
   /** Longest wait for the next chunk of a streamed answer, in ms. */
   idleTimeoutMs: number;
 }
@@ -149,7 +150,7 @@ export function createDatasetApi(transport: DatasetTransport): DatasetApi {
 }
 
 async function* readExport(
-  response: Response,
+  response: FetchAnswer,
   path: string,
   expected: number,
   idleTimeoutMs: number,
@@ -188,7 +189,11 @@ async function* readExport(
 }
 
 /** The lines of a streamed answer; waits at most `idleTimeoutMs` for each chunk. */
-async function* readLines(response: Response, idleTimeoutMs: number, path: string): AsyncGenerator<string> {
+async function* readLines(
+  response: FetchAnswer,
+  idleTimeoutMs: number,
+  path: string,
+): AsyncGenerator<string> {
   const body = response.body;
   if (!body) return;
   const reader = body.getReader();

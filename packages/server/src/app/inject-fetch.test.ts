@@ -1,13 +1,13 @@
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing-internal/test-app.js';
-import { createInjectFetch } from './inject-fetch.js';
+import { createInjectFetch, type InProcessFetch } from './inject-fetch.js';
 
 // The local eval runner's API calls (its experiment, prompts, datasets) go to the server in its
 // own process through this fetch: they must get what a client over HTTP gets.
 
 let t: TestApp;
-let localFetch: typeof fetch;
+let localFetch: InProcessFetch;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -28,18 +28,26 @@ describe('the in-process fetch', () => {
     });
     expect(created.status).toBe(201);
     expect(created.headers.get('content-type')).toContain('application/json');
-    expect(await created.json()).toMatchObject({ name: 'through-inject' });
+    expect(JSON.parse(await created.text())).toMatchObject({ name: 'through-inject' });
+    expect(created.statusText).toBe('Created');
 
-    const listed = await localFetch(new URL(`${base}/api/datasets?limit=1`), { headers: t.auth(t.adminKey) });
+    const listed = await localFetch(`${base}/api/datasets?limit=1`, { headers: t.auth(t.adminKey) });
     expect(listed.ok).toBe(true);
-    const page = (await listed.json()) as { data: Array<{ name: string }> };
+    const page = JSON.parse(await listed.text()) as { data: Array<{ name: string }> };
     expect(page.data.map((dataset) => dataset.name)).toEqual(['through-inject']);
+    // The body as a stream too (the SDK reads dataset exports line by line).
+    const again = await localFetch(`${base}/api/datasets?limit=1`, { headers: t.auth(t.adminKey) });
+    const { value } = await again.body!.getReader().read();
+    expect(JSON.parse(Buffer.from(value!).toString('utf8'))).toEqual(page);
   });
 
   it('answers errors as the server does, and a 204 with no body', async () => {
     const refused = await localFetch(`${base}/api/datasets`);
     expect(refused.status).toBe(401);
-    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('missing_api_key');
+    expect(refused.ok).toBe(false);
+    expect((JSON.parse(await refused.text()) as { error: { code: string } }).error.code).toBe(
+      'missing_api_key',
+    );
 
     const deleted = await localFetch(`${base}/api/datasets/through-inject`, {
       method: 'DELETE',
@@ -54,7 +62,10 @@ describe('the in-process fetch', () => {
       localFetch(`${base}/health`, { signal: AbortSignal.abort(new Error('stop')) }),
     ).rejects.toThrow('stop');
     await expect(
-      localFetch(`${base}/api/datasets`, { method: 'POST', body: new Uint8Array([1, 2]) }),
+      localFetch(`${base}/api/datasets`, {
+        method: 'POST',
+        body: new Uint8Array([1, 2]) as unknown as string,
+      }),
     ).rejects.toThrow('string bodies only');
   });
 
