@@ -16,8 +16,18 @@
 // Left out of the bundle, loaded from node_modules when used: native addons (better-sqlite3),
 // PostgreSQL's driver and server (loaded only when PostgreSQL is configured) and the tokenizer's
 // encodings (3.6 MB, loaded only when a provider reports no usage).
-import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -76,8 +86,8 @@ const results = [
     chunkNames: 'trace-writer-chunks/[name]-[hash]',
   }),
 ];
-// The entry point: the loader, then one run of `flywheel --version` through it to make the
-// code cache (what V8 compiled to load the command and run it once).
+// The entry point: the loader, then one run of the command through it to make the code cache
+// (what V8 compiled to load the command and run it once: a small eval, below).
 const loader = join(outdir, 'flywheel.js');
 copyFileSync(join(root, 'tools', 'build', 'bundle-loader.mjs'), loader);
 chmodSync(loader, 0o755);
@@ -128,10 +138,20 @@ writeFileSync(
   'latin1',
 );
 const cache = join(outdir, 'flywheel.cjs.cache');
-execFileSync(process.execPath, [loader, '--version'], {
-  env: { ...process.env, FLYWHEEL_BUILD_CODE_CACHE: cache },
-  stdio: 'ignore',
-});
+// The cache keeps what V8 compiled by the end of one run. A small local eval (two cases against a
+// fake model on 127.0.0.1, made here) compiles what every command's start compiles and what an
+// eval run adds: the embedded server, the gateway, the runner, the assertions, the summary.
+// Functions first run after that are compiled as before, lazily.
+if (!(await warmUpEval(loader, cache)) || !cacheAccepted(loader)) {
+  process.stderr.write(
+    'bundle-cli: the warm-up eval failed or made a cache V8 refuses; the code cache covers `--version` only.\n',
+  );
+  rmSync(cache, { force: true });
+  execFileSync(process.execPath, [loader, '--version'], {
+    env: { ...process.env, FLYWHEEL_BUILD_CODE_CACHE: cache },
+    stdio: 'ignore',
+  });
+}
 if (!existsSync(cache)) {
   process.stderr.write(
     'bundle-cli: no code cache was written (flywheel.cjs.cache); the command still works, slower to start.\n',
@@ -142,3 +162,70 @@ const sizes = results
   .filter(([file]) => file.endsWith('.js') || file.endsWith('.cjs'))
   .map(([file, output]) => `${file.split('/').slice(-2).join('/')} ${(output.bytes / 1e6).toFixed(2)} MB`);
 process.stdout.write(`bundle-cli: packages/cli/bundle/ (${sizes.join(', ')})\n`);
+
+/** Runs a two-case eval through the loader with FLYWHEEL_BUILD_CODE_CACHE set; answers whether it passed. */
+async function warmUpEval(loaderFile, cacheFile) {
+  const dir = mkdtempSync(join(tmpdir(), 'flywheel-code-cache-'));
+  const completion = JSON.stringify({
+    id: 'chatcmpl-warm-up',
+    object: 'chat.completion',
+    created: 0,
+    model: 'warm-up-model',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'Four.' }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 },
+  });
+  const model = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(completion);
+    });
+  });
+  await new Promise((resolve) => model.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = model.address();
+    writeFileSync(
+      join(dir, 'flywheel.config.yaml'),
+      `models:\n  - name: warm-up\n    targets:\n      - { provider: openai-compatible, model: warm-up-model, base_url: "http://127.0.0.1:${port}/v1", api_key: x }\n    retries: { max: 0 }\n`,
+    );
+    writeFileSync(
+      join(dir, 'cases.csv'),
+      'question,__expected\nWhat is two plus two?,icontains: four\nAnd 2 + 2?,icontains: four\n',
+    );
+    writeFileSync(
+      join(dir, 'suite.yaml'),
+      'prompts: ["Answer briefly: {{question}}"]\nproviders: [flywheel:warm-up]\ntests: file://cases.csv\n',
+    );
+    const child = spawn(
+      process.execPath,
+      [
+        loaderFile,
+        'eval',
+        join(dir, 'suite.yaml'),
+        '--data-dir',
+        join(dir, 'data'),
+        '--config',
+        join(dir, 'flywheel.config.yaml'),
+        '--no-cache',
+      ],
+      { cwd: dir, env: { ...process.env, FLYWHEEL_BUILD_CODE_CACHE: cacheFile }, stdio: 'ignore' },
+    );
+    const code = await new Promise((resolve) => {
+      child.once('error', () => resolve(-1));
+      child.once('exit', (exitCode) => resolve(exitCode));
+    });
+    return code === 0 && existsSync(cacheFile);
+  } finally {
+    model.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Whether the command, started as users start it, uses the code cache. */
+function cacheAccepted(loaderFile) {
+  const report = spawnSync(process.execPath, [loaderFile, '--version'], {
+    env: { ...process.env, FLYWHEEL_CODE_CACHE_REPORT: '1' },
+    encoding: 'utf8',
+  });
+  return report.status === 0 && report.stderr.includes('code cache used');
+}

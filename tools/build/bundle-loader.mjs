@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -36,7 +37,14 @@ if (process.env.FLYWHEEL_CODE_CACHE_REPORT === '1') {
 const cacheOut = process.env.FLYWHEEL_BUILD_CODE_CACHE;
 if (cacheOut) {
   delete process.env.FLYWHEEL_BUILD_CODE_CACHE;
-  process.once('exit', () => writeFileSync(cacheOut, script.createCachedData()));
+  process.once('exit', () => {
+    // V8 stamps a cache with the flags in effect and refuses it under others. An eval run raises
+    // two (packages/cli/src/node-io.ts); they go back to Node 20's defaults first. The build
+    // checks that the cache is accepted and falls back to a `--version` cache if not.
+    setFlagsFromString('--interrupt-budget=67584');
+    setFlagsFromString('--heap-growing-percent=0');
+    writeFileSync(cacheOut, script.createCachedData());
+  });
 }
 const module = { exports: {} };
 const importFromHere = (specifier) => import(specifier);
