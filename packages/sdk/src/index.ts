@@ -1,6 +1,5 @@
-export type { ErrorCode } from '@flywheel/spec';
+export type { ErrorCode, FetchAnswer, FetchLike } from '@flywheel/spec';
 export { FlywheelError } from '@flywheel/spec';
-export type { FetchAnswer, FetchLike } from './client/fetch-like.js';
 export type { FlywheelClient, FlywheelClientOptions } from './client/flywheel-client.js';
 export { createFlywheelClient } from './client/flywheel-client.js';
 export type { DatasetApi, DatasetExport } from './datasets/dataset-api.js';

@@ -9,12 +9,12 @@ import {
   createPriceTable,
   defaultPrices,
 } from '@flywheel/core';
-import { type ApiKeyScope, FlywheelError } from '@flywheel/spec';
+import { type ApiKeyScope, type FetchLike, FlywheelError } from '@flywheel/spec';
 import { openStorage } from '@flywheel/storage';
 import { pino } from 'pino';
 import type { AppendExperimentResults } from './app/app-deps.js';
 import { createApp } from './app/create-app.js';
-import { createInjectFetch, type InProcessFetch } from './app/inject-fetch.js';
+import { createInjectFetch } from './app/inject-fetch.js';
 import { createInProcessGateway, type InProcessGateway } from './gateway/in-process-gateway.js';
 import { type BuiltGateway, buildGateway } from './main/build-gateway.js';
 import { type BuiltTracing, buildTracing } from './main/build-tracing.js';
@@ -46,7 +46,7 @@ export interface RunningFlywheel {
    * A `fetch`-like call answered by this server's app in this process, without a socket
    * (Fastify's `inject`): the same routes, auth and errors. Only the URL's path and query are used.
    */
-  fetch: InProcessFetch;
+  fetch: FetchLike;
   /** The key asked for with `StartOptions.processKey`, in the instance's first project. */
   processKey: CreatedApiKey | undefined;
   /** Stops accepting, lets in-flight requests finish, then closes the database. Idempotent. */

@@ -75,6 +75,7 @@ export {
   finishExperimentRequestSchema,
   maxExperimentResultsPerRequest,
 } from './api/experiments.js';
+export type { FetchAnswer, FetchLike } from './api/fetch-like.js';
 export type {
   IngestEvent,
   IngestEventType,

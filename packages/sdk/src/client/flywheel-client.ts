@@ -4,6 +4,8 @@ import {
   type CreateApiKeyRequest,
   type CreatedApiKeyBody,
   createdApiKeySchema,
+  type FetchAnswer,
+  type FetchLike,
   FlywheelError,
   type HealthBody,
   healthSchema,
@@ -24,7 +26,6 @@ import { moveLabelResultSchema, type PromptApi, promptPath } from '../prompts/pr
 import { createPromptCache, type PromptCacheInfo, type PromptRef } from '../prompts/prompt-cache.js';
 import { createScoreApi, type ScoreApi } from '../scores/score-api.js';
 import { createMetricsApi, createTraceApi, type MetricsApi, type TraceApi } from '../traces/trace-api.js';
-import type { FetchAnswer, FetchLike } from './fetch-like.js';
 import { describeError, parseJson, responseError } from './http-error.js';
 
 /** Options of {@link createFlywheelClient}. */

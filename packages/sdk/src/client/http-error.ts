@@ -1,5 +1,4 @@
-import { errorBodySchema, FlywheelError, isErrorCode } from '@flywheel/spec';
-import type { FetchAnswer } from './fetch-like.js';
+import { errorBodySchema, type FetchAnswer, FlywheelError, isErrorCode } from '@flywheel/spec';
 
 /** The JSON of an answer's text, or `undefined` when it is empty or not JSON. */
 export function parseJson(text: string): unknown {

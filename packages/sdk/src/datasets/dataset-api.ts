@@ -18,13 +18,13 @@ import {
   datasetSchema,
   datasetVersionSchema,
   datasetWriteSchema,
+  type FetchAnswer,
   FlywheelError,
   listSchema,
   type PutDatasetItemRequest,
   type UpdateDatasetRequest,
 } from '@flywheel/spec';
 import { z } from 'zod';
-import type { FetchAnswer } from '../client/fetch-like.js';
 
 /** A streamed export: the version it reads, how many items it holds, and the items. */
 export interface DatasetExport {

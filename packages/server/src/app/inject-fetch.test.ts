@@ -1,13 +1,14 @@
+import type { FetchLike } from '@flywheel/spec';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing-internal/test-app.js';
-import { createInjectFetch, type InProcessFetch } from './inject-fetch.js';
+import { createInjectFetch } from './inject-fetch.js';
 
 // The local eval runner's API calls (its experiment, prompts, datasets) go to the server in its
 // own process through this fetch: they must get what a client over HTTP gets.
 
 let t: TestApp;
-let localFetch: InProcessFetch;
+let localFetch: FetchLike;
 
 beforeAll(async () => {
   t = await createTestApp();

@@ -1,24 +1,9 @@
 import { STATUS_CODES } from 'node:http';
+import type { FetchLike } from '@flywheel/spec';
 import type { FastifyInstance } from 'fastify';
 
 /** Statuses whose answers have no body. */
 const bodylessStatuses = new Set([101, 204, 205, 304]);
-
-/** An answer of {@link InProcessFetch}: the members of a `Response` that API clients read. */
-export interface InProcessAnswer {
-  readonly status: number;
-  readonly statusText: string;
-  readonly ok: boolean;
-  readonly headers: { get(name: string): string | null };
-  readonly body: ReadableStream<Uint8Array> | null;
-  text(): Promise<string>;
-}
-
-/** A `fetch`-like call answered by the app in this process. */
-export type InProcessFetch = (
-  url: string,
-  init?: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal },
-) => Promise<InProcessAnswer>;
 
 /**
  * A `fetch`-like call answered by the app in this process (Fastify's `inject`): the same routes,
@@ -31,7 +16,7 @@ export type InProcessFetch = (
  * (decision 0017, amended). Only the URL's path and query are used; the answer is whole before
  * it is returned (these answers are small, and a dataset export is read to its end anyway).
  */
-export function createInjectFetch(app: FastifyInstance): InProcessFetch {
+export function createInjectFetch(app: FastifyInstance): FetchLike {
   return async (href, init = {}) => {
     const url = new URL(href, 'http://flywheel.local');
     const { signal } = init;

@@ -1,7 +1,8 @@
 /**
- * What the client reads of an answer. A WHATWG `Response` has all of it; an in-process server
- * (the local eval runner's) answers with a plain object instead, so that a run never loads Node's
- * `fetch` machinery (~50 ms of CPU on first use here, measured with `new Headers()`).
+ * What an API client reads of an answer (the SDK's). A WHATWG `Response` has all of it; the
+ * server's in-process fetch (the local eval runner's) answers with a plain object instead, so
+ * that a run never loads Node's `fetch` machinery (~50 ms of CPU on first use here, measured with
+ * `new Headers()`).
  */
 export interface FetchAnswer {
   readonly status: number;
@@ -16,5 +17,5 @@ export interface FetchAnswer {
 /** How the client sends a request: the global `fetch` (the default), or any function like it. */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
+  init?: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal },
 ) => Promise<FetchAnswer>;
