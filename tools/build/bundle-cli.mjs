@@ -210,10 +210,14 @@ async function warmUpEval(loaderFile, cacheFile) {
       ],
       { cwd: dir, env: { ...process.env, FLYWHEEL_BUILD_CODE_CACHE: cacheFile }, stdio: 'ignore' },
     );
+    // A warm-up that hangs must not hang the build: after a minute it is stopped, and the build
+    // falls back to the `--version` cache.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     const code = await new Promise((resolve) => {
       child.once('error', () => resolve(-1));
       child.once('exit', (exitCode) => resolve(exitCode));
     });
+    clearTimeout(timer);
     return code === 0 && existsSync(cacheFile);
   } finally {
     model.close();
