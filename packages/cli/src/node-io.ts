@@ -28,11 +28,13 @@ export function nodeIo(): CliIo {
       setFlagsFromString('--heap-growing-percent=150');
       // A run's code is hot for a few seconds at most: a 1,000-case run spent ~0.3 s of its
       // ~1.3 s of CPU in V8's optimizing compiler (background threads) on code that then ran a
-      // few hundred times. With 3× the default interrupt budget (132 KB of bytecode between
-      // tier-up checks) a function must run longer before it is optimized: 1,000 cases took
-      // 1.03-1.07 s instead of 1.20-1.21 s, 10,000 cases 3.79-3.80 s instead of 3.67 (the code
-      // runs unoptimized for longer; a cost that stops growing once it is optimized). 4× saved no
-      // more and cost 10,000 cases 0.3 s (bench/eval, decision 0017).
+      // few hundred times. With 396 KB of bytecode between tier-up checks (6× Node 20's default
+      // of 66 KB, `node --v8-options`; decision 0017 first called it 3×, of 132 KB) a function
+      // must run longer before it is optimized: 1,000 cases took 1.03-1.07 s instead of
+      // 1.20-1.21 s, 10,000 cases 3.79-3.80 s instead of 3.67 (the code runs unoptimized for
+      // longer; a cost that stops growing once it is optimized). 528 KB saved no more and cost
+      // 10,000 cases 0.3 s (bench/eval, decision 0017). The build's code-cache run resets it
+      // (tools/build/bundle-loader.mjs).
       setFlagsFromString('--interrupt-budget=405504');
     },
   };
