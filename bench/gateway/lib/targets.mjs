@@ -9,7 +9,10 @@ import { excerpt, freePort, spawnPinned, stopProcess, waitForHttp } from './proc
 
 const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = resolve(benchDir, '..', '..');
-const flywheelBin = join(repoRoot, 'packages', 'cli', 'bundle', 'flywheel.js');
+// BENCH_FLYWHEEL_BIN: another build's `flywheel.js` (a copy of `packages/cli/bundle`), for A/B runs.
+const flywheelBin = process.env.BENCH_FLYWHEEL_BIN
+  ? resolve(process.env.BENCH_FLYWHEEL_BIN)
+  : join(repoRoot, 'packages', 'cli', 'bundle', 'flywheel.js');
 const portkeyBin = join(benchDir, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js');
 
 export const chatPath = '/v1/chat/completions';

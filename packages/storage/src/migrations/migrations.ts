@@ -9,6 +9,7 @@ import * as m0007 from './0007-experiments.js';
 import * as m0008 from './0008-search-string-values.js';
 import * as m0009 from './0009-gateway-log.js';
 import * as m0010 from './0010-ingest-log-position.js';
+import * as m0011 from './0011-gateway-log-position.js';
 
 /**
  * Every migration, by number. Listed statically (not read from a folder) so the built package
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0008-search-string-values': m0008,
   '0009-gateway-log': m0009,
   '0010-ingest-log-position': m0010,
+  '0011-gateway-log-position': m0011,
 };

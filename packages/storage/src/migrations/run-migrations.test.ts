@@ -47,7 +47,11 @@ describe.each([
     await db.destroy();
     try {
       const report = await test.storage.migrate();
-      expect(report.applied).toEqual(['0009-gateway-log', '0010-ingest-log-position']);
+      expect(report.applied).toEqual([
+        '0009-gateway-log',
+        '0010-ingest-log-position',
+        '0011-gateway-log-position',
+      ]);
       expect(report.current).toEqual(Object.keys(migrations).sort());
     } finally {
       await test.dispose();

@@ -200,6 +200,7 @@ describe.each(engines)('store contract on %s', (engine, open) => {
         '0008-search-string-values',
         '0009-gateway-log',
         '0010-ingest-log-position',
+        '0011-gateway-log-position',
       ]);
     });
   }

@@ -7,6 +7,7 @@ import {
   createSqliteTestStorage,
   type TestStorage,
 } from '../testing-internal/test-databases.js';
+import { openAppendLog } from './append-log.js';
 import { createGatewayTraceSink, gatewayHeaderBytes } from './gateway-frame.js';
 import { createThreadedTraceWriter, type TraceWriter } from './trace-writer.js';
 
@@ -167,7 +168,66 @@ describe('gateway log on SQLite', () => {
     await test.dispose();
   });
 
-  it('indexes calls a stopped process left in the log at the next start, each once', async () => {
+  /** How far the gateway log is indexed, and its last row. */
+  const positions = () => {
+    const database = new SqliteDatabase(join(test.options.dataDir, 'flywheel.db'));
+    const log = openAppendLog(test.options.dataDir, 'gateway');
+    try {
+      const indexed = database.prepare("select upto from log_positions where name = 'gateway'").get() as {
+        upto: number;
+      };
+      return { indexed: indexed.upto, last: log.last(), left: log.countAfter(0) };
+    } finally {
+      database.close();
+      log.close();
+    }
+  };
+
+  it('appends frames to its own file, indexes each once, and drops indexed rows with the next append', async () => {
+    const writer = createThreadedTraceWriter(test.options, { gateway });
+    const before = positions().last;
+    for (const index of [1, 2, 3]) {
+      const [frame] = await framesOf([[call(projectId, `tr_file_${index}`, index === 2), forwarded]]);
+      await writer.appendGatewayFrame(frame!);
+    }
+    await writer.syncGatewayTraces();
+    const synced = positions();
+    expect(synced.last - before).toBe(3);
+    expect(synced.indexed).toBe(synced.last);
+    for (const index of [1, 2, 3])
+      expect(await test.storage.stores.traces.listSpans(projectId, `tr_file_${index}`)).toHaveLength(1);
+    // Nothing goes to the main database's old table.
+    const database = new SqliteDatabase(join(test.options.dataDir, 'flywheel.db'));
+    expect(database.prepare('select count(*) as n from gateway_log').get()).toEqual({ n: 0 });
+    database.close();
+    const [frame] = await framesOf([[call(projectId, 'tr_file_4', false), undefined]]);
+    await writer.appendGatewayFrame(frame!);
+    // The three indexed rows left the file in that append's transaction.
+    expect(positions().left).toBe(1);
+    await writer.close();
+  });
+
+  it('indexes calls a stopped process left in the log file at the next start, each once', async () => {
+    // As if the process died after the log commit (the call was acknowledged) and before indexing.
+    const frames = await framesOf([
+      [call(projectId, 'tr_file_left_1', false), undefined],
+      [call(projectId, 'tr_file_left_2', true), forwarded],
+    ]);
+    const log = openAppendLog(test.options.dataDir, 'gateway');
+    for (const frame of frames) log.append(2, Buffer.from(frame.subarray(gatewayHeaderBytes)), 0);
+    log.close();
+    for (let start = 0; start < 2; start++) {
+      const writer = createThreadedTraceWriter(test.options, { gateway });
+      await writer.syncGatewayTraces();
+      await writer.close();
+      expect(await test.storage.stores.traces.listSpans(projectId, 'tr_file_left_1')).toHaveLength(1);
+      expect(await test.storage.stores.traces.listSpans(projectId, 'tr_file_left_2')).toHaveLength(1);
+      const { indexed, last } = positions();
+      expect(indexed).toBe(last);
+    }
+  });
+
+  it("indexes calls an earlier version left in the main database's gateway_log table, each once", async () => {
     // As if the process died after the log commit (the call was acknowledged) and before indexing.
     const frames = await framesOf([
       [call(projectId, 'tr_left_1', false), undefined],
@@ -189,6 +249,7 @@ describe('gateway log on SQLite', () => {
   });
 
   it('writes traces at once, with no log, when told to (a local eval run)', async () => {
+    const logged = positions().last;
     const writer = createThreadedTraceWriter(test.options, { gateway: { ...gateway, direct: true } });
     const [frame] = await framesOf([[call(projectId, 'tr_direct', true), forwarded]]);
     await writer.appendGatewayFrame(frame!);
@@ -197,6 +258,7 @@ describe('gateway log on SQLite', () => {
     const database = new SqliteDatabase(join(test.options.dataDir, 'flywheel.db'));
     expect(database.prepare('select count(*) as n from gateway_log').get()).toEqual({ n: 0 });
     database.close();
+    expect(positions().last).toBe(logged);
     await writer.close();
   });
 

@@ -10,18 +10,16 @@ import {
 } from '@flywheel/core/gateway-records';
 import { joinTraceBatches } from '@flywheel/core/tracing-writes';
 import { createSqliteTraceWrites } from '../dialects/sqlite-trace-writes.js';
+import { type LogRow, openAppendLog } from './append-log.js';
 import { decodeGatewayRecords } from './gateway-frame.js';
-import { type IngestLogRow, openIngestLog } from './ingest-log.js';
 import type { IndexerMessage, IndexerRequest, LogName, WriterData } from './trace-writer-protocol.js';
 
 /**
- * Log rows (each one frame: up to 256 KiB of calls) indexed per transaction: one, so the write
- * lock is held briefly. At nice 19 the indexer can be preempted inside its transaction, and the
- * writer thread (appends, ingestion, experiment results) then waits for it; raising the indexer's
- * priority for the transaction cost the gateway 7-12 % of its throughput in bench/gateway (and
- * needs a privilege Linux gives only within RLIMIT_NICE).
+ * Rows of the main database's old `gateway_log` table (each one frame: up to 256 KiB of calls),
+ * left there by an earlier version, indexed per transaction: one, so the write lock is held
+ * briefly. New frames go to the gateway log's own file (decision 0018).
  */
-const rowsPerTransaction = 1;
+const legacyRowsPerTransaction = 1;
 
 /**
  * Ingested events merged per transaction, at most (whole log rows; at least one row): fewer
@@ -40,9 +38,10 @@ class RowsTaken extends Error {}
  * ingested batches (validated and priced on the request thread), merged into traces, spans and
  * scores as they are (decision 0015). The gateway log: each row is a frame of finished calls,
  * each turned into a trace (`generationBatch`: stream parsed, tokens counted, call priced, span
- * built; decision 0013). Either way the rows it indexed are deleted in the same transaction as
- * the writes, so an event or call is indexed once even if the process dies at any point. Ingest
- * rows go first: a client may be waiting to read what it sent.
+ * built; decision 0013). Each log is a file of its own (decisions 0015 and 0018), and how far
+ * it is indexed (`log_positions`) moves in the same transaction as the writes, so an event or
+ * call is indexed once even if the process dies at any point. Ingest rows go first: a client may
+ * be waiting to read what it sent.
  *
  * It runs at the lowest CPU priority (nice 19), below the threads that answer requests: while the
  * machine is busy serving calls, indexing waits, and the logs (durable) hold the data; it catches
@@ -60,19 +59,22 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
   const prices = gateway ? createPriceTable(defaultPrices, gateway.priceOverrides) : undefined;
   const batchOptions = { prices: prices!, maxPayloadBytes: gateway?.maxPayloadBytes ?? 0 };
   const writes = createSqliteTraceWrites(join(options.dataDir, 'flywheel.db'), options.busyTimeoutMs);
-  const readRows = writes.prepare(
+  // The main database's old gateway log table: rows an earlier version left (decision 0018).
+  const readLegacyRows = writes.prepare(
     'select id, records, data from gateway_log where id > ? order by id limit ?',
   );
-  const removeRows = writes.prepare('delete from gateway_log where id >= ? and id <= ?');
-  // The ingest log is read here and written only by the writer thread (decision 0015); how far
-  // it is merged moves in the merge's own transaction.
-  const ingestLog = openIngestLog(options.dataDir, options.busyTimeoutMs);
-  const mergedPosition = writes.prepare("select upto from log_positions where name = 'ingest'");
-  const ingestMerged = () => Number((mergedPosition.get() as { upto: number }).upto);
-  const advance = writes.prepare("update log_positions set upto = ? where name = 'ingest' and upto = ?");
-  const gatewayLeft = writes.prepare('select 1 from gateway_log where id <= ? limit 1');
+  const removeLegacyRows = writes.prepare('delete from gateway_log where id >= ? and id <= ?');
+  const legacyLeft = writes.prepare('select 1 from gateway_log limit 1');
+  // The logs are read here and written only by the writer thread (decisions 0015 and 0018); how
+  // far each is indexed moves in the indexing's own transaction.
+  const ingestLog = openAppendLog(options.dataDir, 'ingest', options.busyTimeoutMs);
+  const gatewayLog = gateway ? openAppendLog(options.dataDir, 'gateway', options.busyTimeoutMs) : undefined;
+  const position = writes.prepare('select upto from log_positions where name = ?');
+  const indexedUpTo = (log: LogName) => Number((position.get(log) as { upto: number }).upto);
+  const ingestMerged = () => indexedUpTo('ingest');
+  const advance = writes.prepare('update log_positions set upto = ? where name = ? and upto = ?');
   const done: Record<LogName, (upTo: number) => boolean> = {
-    gateway: (upTo) => gatewayLeft.get(upTo) === undefined,
+    gateway: (upTo) => legacyLeft.get() === undefined && indexedUpTo('gateway') >= upTo,
     ingest: (upTo) => ingestMerged() >= upTo,
   };
   const post = (message: IndexerMessage) => port.postMessage(message);
@@ -80,7 +82,8 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
   const lose = (log: LogName, records: number, message: string) =>
     post({ type: 'lost', log, records, message });
 
-  let lastId = 0;
+  let lastLegacyId = 0;
+  let lastGatewayId = gateway ? indexedUpTo('gateway') : 0;
   let lastIngestId = ingestMerged();
   let running: Promise<void> | undefined;
   let again = false;
@@ -103,7 +106,7 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
    * transaction; false when there are none.
    */
   async function indexIngestOnce(): Promise<boolean> {
-    const rows: IngestLogRow[] = [];
+    const rows: LogRow[] = [];
     let events = 0;
     let bytes = 0;
     for (
@@ -113,7 +116,7 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
       const row = ingestLog.next(after);
       if (!row) break;
       rows.push(row);
-      events += row.events;
+      events += row.count;
       bytes += row.data.byteLength;
       after = row.id;
     }
@@ -121,7 +124,7 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
     const from = lastIngestId;
     const upTo = rows.at(-1)!.id;
     const take = () => {
-      if (advance.run(upTo, from).changes !== 1) throw new RowsTaken();
+      if (advance.run(upTo, 'ingest', from).changes !== 1) throw new RowsTaken();
     };
     let lost = 0;
     const batches: TraceWriteBatch[] = [];
@@ -129,8 +132,8 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
       try {
         batches.push(...(JSON.parse(row.data.toString('utf8')) as TraceWriteBatch[]));
       } catch (error) {
-        lost += row.events;
-        lose('ingest', row.events, `an ingest log row could not be read: ${String(error)}`);
+        lost += row.count;
+        lose('ingest', row.count, `an ingest log row could not be read: ${String(error)}`);
       }
     }
     try {
@@ -171,26 +174,17 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
     return (await indexIngestOnce()) || (gateway !== undefined && (await indexGatewayOnce()));
   }
 
-  async function indexGatewayOnce(): Promise<boolean> {
-    const rows = readRows.all(lastId, rowsPerTransaction) as Array<{
-      id: number;
-      records: number;
-      data: Buffer;
-    }>;
-    if (rows.length === 0) return false;
-    const first = rows[0]!.id;
-    const last = rows.at(-1)!.id;
-    let records = 0;
+  /** Turns the calls of gateway log rows into trace batches; reports what cannot be read. */
+  async function callBatches(rows: Array<{ count: number; data: Buffer }>) {
     const batches: TraceWriteBatch[] = [];
     let lost = 0;
     for (const row of rows) {
-      records += row.records;
       let calls: GatewayGenerationRecord[];
       try {
         calls = decodeGatewayRecords(row.data);
       } catch (error) {
-        lost += row.records;
-        lose('gateway', row.records, `a gateway log row could not be read: ${String(error)}`);
+        lost += row.count;
+        lose('gateway', row.count, `a gateway log row could not be read: ${String(error)}`);
         continue;
       }
       for (const call of calls) {
@@ -202,8 +196,40 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
         }
       }
     }
+    return { batches, lost };
+  }
+
+  /** Writes trace batches one by one (one bad call must not hold the log up); answers how many were kept. */
+  async function writeEach(batches: TraceWriteBatch[]): Promise<number> {
+    let kept = 0;
+    for (const batch of batches) {
+      try {
+        await writes.write([batch]);
+        kept += 1;
+      } catch (single) {
+        lose('gateway', 1, `a gateway trace could not be written: ${String(single)}`);
+      }
+    }
+    return kept;
+  }
+
+  /** Indexes the next row of the old `gateway_log` table; false when it is empty. */
+  async function indexLegacyGatewayOnce(): Promise<boolean> {
+    const rows = (
+      readLegacyRows.all(lastLegacyId, legacyRowsPerTransaction) as Array<{
+        id: number;
+        records: number;
+        data: Buffer;
+      }>
+    ).map((row) => ({ id: row.id, count: row.records, data: row.data }));
+    if (rows.length === 0) return false;
+    const first = rows[0]!.id;
+    const last = rows.at(-1)!.id;
+    let records = 0;
+    for (const row of rows) records += row.count;
+    const { batches, lost } = await callBatches(rows);
     const take = () => {
-      if (removeRows.run(first, last).changes !== rows.length) throw new RowsTaken();
+      if (removeLegacyRows.run(first, last).changes !== rows.length) throw new RowsTaken();
     };
     try {
       await writes.write(joinTraceBatches(batches), take);
@@ -212,23 +238,50 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
         // Read again from where this indexer was: the rows still there are its to index.
         return true;
       }
-      // One bad call must not hold the log up: write the calls one by one, keep what can be kept.
-      let kept = 0;
-      for (const batch of batches) {
-        try {
-          await writes.write([batch]);
-          kept += 1;
-        } catch (single) {
-          lose('gateway', 1, `a gateway trace could not be written: ${String(single)}`);
-        }
-      }
-      removeRows.run(first, last);
-      lastId = last;
+      const kept = await writeEach(batches);
+      removeLegacyRows.run(first, last);
+      lastLegacyId = last;
       post({ type: 'indexed', log: 'gateway', records: kept });
       return true;
     }
-    lastId = last;
+    lastLegacyId = last;
     post({ type: 'indexed', log: 'gateway', records: records - lost });
+    return true;
+  }
+
+  /**
+   * Indexes the next row of the gateway log (old table first), turning each call into a trace,
+   * and moves the log's position past it in the same transaction; false when there is none.
+   */
+  async function indexGatewayOnce(): Promise<boolean> {
+    if (await indexLegacyGatewayOnce()) return true;
+    const row = gatewayLog?.next(lastGatewayId);
+    if (!row) return false;
+    const from = lastGatewayId;
+    const take = () => {
+      if (advance.run(row.id, 'gateway', from).changes !== 1) throw new RowsTaken();
+    };
+    const { batches, lost } = await callBatches([row]);
+    try {
+      await writes.write(joinTraceBatches(batches), take);
+    } catch (error) {
+      if (error instanceof RowsTaken) {
+        // Another process indexed it first: go on from where the log is indexed to.
+        lastGatewayId = indexedUpTo('gateway');
+        return true;
+      }
+      const kept = await writeEach(batches);
+      try {
+        await writes.write([], take);
+      } catch (taken) {
+        if (!(taken instanceof RowsTaken)) throw taken;
+      }
+      lastGatewayId = Math.max(row.id, indexedUpTo('gateway'));
+      post({ type: 'indexed', log: 'gateway', records: kept });
+      return true;
+    }
+    lastGatewayId = row.id;
+    post({ type: 'indexed', log: 'gateway', records: row.count - lost });
     return true;
   }
 
@@ -268,6 +321,7 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
         while (Date.now() < deadline && (await indexOnce())) answerSyncs();
         writes.close();
         ingestLog.close();
+        gatewayLog?.close();
         post({ type: 'closed' });
       })();
     }

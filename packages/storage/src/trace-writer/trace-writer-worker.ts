@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import type { PriceTable, TraceWriteBatch } from '@flywheel/core';
@@ -5,8 +6,8 @@ import { joinTraceBatches } from '@flywheel/core/tracing-writes';
 import { FlywheelError } from '@flywheel/spec/errors';
 import { createSqliteTraceWrites } from '../dialects/sqlite-trace-writes.js';
 import type { Storage } from '../open-storage.js';
+import { gatewayLogFile, openAppendLog } from './append-log.js';
 import { decodeGatewayRecords, gatewayFrame, gatewayHeaderBytes } from './gateway-frame.js';
-import { openIngestLog } from './ingest-log.js';
 import { runTraceIndexer } from './trace-indexer.js';
 import {
   type IndexerMessage,
@@ -47,20 +48,37 @@ function runWriter(): void {
   const maxBacklog = options.gateway?.maxBacklog ?? 1_000_000;
   let prices: PriceTable | undefined;
 
-  // SQLite: the gateway log, and the indexer that empties it.
-  const appendLog = sqliteWrites?.prepare('insert into gateway_log (records, data) values (?, ?)');
-  const logState = sqliteWrites
-    ?.prepare('select coalesce(max(id), 0) as last, coalesce(sum(records), 0) as backlog from gateway_log')
-    .get() as { last: number; backlog: number } | undefined;
-  let lastAppended = Number(logState?.last ?? 0);
-  let backlog = Number(logState?.backlog ?? 0);
+  // SQLite: the gateway log, a file of its own (decision 0018), and how far it is indexed. A
+  // local eval run writes its traces at once (`direct`) and opens the log only when an earlier
+  // `serve` left one, for its indexer to finish.
+  const gatewayLog =
+    sqliteWrites &&
+    options.gateway &&
+    (!options.gateway.direct || existsSync(join(options.dataDir, gatewayLogFile)))
+      ? openAppendLog(options.dataDir, 'gateway', options.busyTimeoutMs)
+      : undefined;
+  const gatewayPosition = sqliteWrites?.prepare("select upto from log_positions where name = 'gateway'");
+  const gatewayIndexed = () => Number((gatewayPosition?.get() as { upto: number } | undefined)?.upto ?? 0);
+  // Calls an earlier version left in the main database's `gateway_log` table: the indexer
+  // takes them first; nothing is added there any more.
+  const legacyBacklog = Number(
+    (
+      sqliteWrites?.prepare('select coalesce(sum(records), 0) as backlog from gateway_log').get() as
+        | { backlog: number }
+        | undefined
+    )?.backlog ?? 0,
+  );
+  let lastAppended = gatewayLog?.last() ?? 0;
+  let backlog = legacyBacklog + (gatewayLog?.countAfter(gatewayIndexed()) ?? 0);
   // SQLite: the ingest log, a file of its own (decision 0015), and how far it is merged.
   const maxIngestBacklog = options.maxIngestBacklog ?? 1_000_000;
-  const ingestLog = sqliteWrites ? openIngestLog(options.dataDir, options.busyTimeoutMs) : undefined;
+  const ingestLog = sqliteWrites
+    ? openAppendLog(options.dataDir, 'ingest', options.busyTimeoutMs)
+    : undefined;
   const mergedPosition = sqliteWrites?.prepare("select upto from log_positions where name = 'ingest'");
   const ingestMerged = () => Number((mergedPosition?.get() as { upto: number } | undefined)?.upto ?? 0);
   let lastIngestAppended = ingestLog?.last() ?? 0;
-  let ingestBacklog = ingestLog?.eventsAfter(ingestMerged()) ?? 0;
+  let ingestBacklog = ingestLog?.countAfter(ingestMerged()) ?? 0;
   const lower = (log: 'gateway' | 'ingest', records: number) => {
     if (log === 'ingest') ingestBacklog = Math.max(0, ingestBacklog - records);
     else backlog = Math.max(0, backlog - records);
@@ -150,7 +168,7 @@ function runWriter(): void {
     try {
       const gateway = options.gateway;
       if (!gateway) throw new Error('this writer was started without gateway trace options');
-      if (!sqliteWrites || !appendLog || gateway.direct) {
+      if (!sqliteWrites || !gatewayLog || gateway.direct) {
         // PostgreSQL, or a run that wants its traces now (a local eval): no log, written at once.
         const { generationBatch, createPriceTable, defaultPrices } = await import(
           '@flywheel/core/gateway-records'
@@ -197,7 +215,8 @@ function runWriter(): void {
         message.byteOffset + gatewayHeaderBytes,
         message.byteLength - gatewayHeaderBytes,
       );
-      lastAppended = Number(appendLog.run(records, data).lastInsertRowid);
+      // The rows the indexer took go in the same transaction (one fsync).
+      lastAppended = gatewayLog.append(records, data, gatewayIndexed());
       backlog += records;
       tellIndexer({ type: 'wake' });
       return { id, ok: true };
@@ -268,11 +287,12 @@ function runWriter(): void {
         }
         sqliteWrites?.close();
         ingestLog?.close();
+        gatewayLog?.close();
         await (await storage)?.close();
         return { id: request.id, ok: true };
       }
       if (request.type === 'gateway-sync') {
-        if (!sqliteWrites || lastAppended === 0) return { id: request.id, ok: true };
+        if (!sqliteWrites || (lastAppended === 0 && legacyBacklog === 0)) return { id: request.id, ok: true };
         const token = nextSyncToken++;
         await new Promise<void>((resolve) => {
           syncWaiters.set(token, resolve);

@@ -7,7 +7,7 @@ import {
   createSqliteTestStorage,
   type TestStorage,
 } from '../testing-internal/test-databases.js';
-import { openIngestLog } from './ingest-log.js';
+import { openAppendLog } from './append-log.js';
 import { createThreadedTraceWriter, type TraceWriter } from './trace-writer.js';
 
 function batchOf(projectId: string, id: string): TraceWriteBatch {
@@ -184,7 +184,7 @@ describe('ingest log on SQLite', () => {
   /** How far the log is merged, and its last row. */
   const positions = () => {
     const database = new SqliteDatabase(join(test.options.dataDir, 'flywheel.db'));
-    const log = openIngestLog(test.options.dataDir);
+    const log = openAppendLog(test.options.dataDir, 'ingest');
     try {
       const merged = database.prepare("select upto from log_positions where name = 'ingest'").get() as {
         upto: number;
@@ -208,15 +208,15 @@ describe('ingest log on SQLite', () => {
       expect(await test.storage.stores.traces.listSpans(projectId, `tr-ack-${index}`)).toHaveLength(1);
     // Merged rows leave the log file with the next append.
     await writer.appendIngest([batchOf(projectId, 'tr-ack-last')]);
-    const log = openIngestLog(test.options.dataDir);
-    expect(log.eventsAfter(0)).toBe(2);
+    const log = openAppendLog(test.options.dataDir, 'ingest');
+    expect(log.countAfter(0)).toBe(2);
     log.close();
     await writer.close();
   });
 
   it('merges rows a stopped process left in the log at the next start, each once', async () => {
     // As if the process died after the log commit (the request was acknowledged) and before merging.
-    const log = openIngestLog(test.options.dataDir);
+    const log = openAppendLog(test.options.dataDir, 'ingest');
     log.append(2, Buffer.from(JSON.stringify([batchOf(projectId, 'tr-left-1')])), 0);
     log.append(2, Buffer.from(JSON.stringify([batchOf(projectId, 'tr-left-2')])), 0);
     log.close();
