@@ -15,6 +15,11 @@ export interface CliIo {
    * closer to what is live (see `node-io.ts`). Absent in tests.
    */
   startBatchRun?(): void;
+  /**
+   * A long-running server has started in this process (`flywheel serve`): the real process
+   * collects its start-up garbage now (see `node-io.ts`). Absent in tests.
+   */
+  serverStarted?(): void;
 }
 
 /** Parsed flags and positionals of one invocation. */

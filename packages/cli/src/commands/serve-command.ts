@@ -42,6 +42,7 @@ export const serveCommand: CommandDefinition = {
   async run(input, io) {
     const settings = loadSettings({ flags: settingFlags(input), env: io.env, cwd: io.cwd });
     const running = await startFlywheel(settings, { print: io.stdout });
+    io.serverStarted?.();
     await new Promise<void>((resolve, reject) => {
       const stop = io.onShutdownSignal((signal) => {
         stop();
