@@ -9,17 +9,20 @@
 //
 // Knobs: BENCH_ENGINES=sqlite,postgres  BENCH_PROTOCOLS=native,otlp  BENCH_DURATION=15 (s)
 // BENCH_CONCURRENCY=8 (requests in flight)  BENCH_QUERY_SPANS=1000000 (0 skips the queries)
-// BENCH_QUERY_ENGINES=sqlite
+// BENCH_QUERY_ENGINES=sqlite  BENCH_FLYWHEEL_BIN=<a copied bundle's flywheel.js>
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildNativeBody, buildOtlpBody, spansPerBatch, vocabulary } from './spans.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = join(root, 'packages', 'cli', 'bundle', 'flywheel.js');
+// BENCH_FLYWHEEL_BIN: another build's `flywheel.js` (a copy of `packages/cli/bundle`), for A/B runs.
+const bin = process.env.BENCH_FLYWHEEL_BIN
+  ? resolve(process.env.BENCH_FLYWHEEL_BIN)
+  : join(root, 'packages', 'cli', 'bundle', 'flywheel.js');
 const env = process.env;
 const quick = env.BENCH_QUICK === '1';
 const settings = {
