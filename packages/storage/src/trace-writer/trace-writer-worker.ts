@@ -6,7 +6,7 @@ import { joinTraceBatches } from '@flywheel/core/tracing-writes';
 import { FlywheelError } from '@flywheel/spec/errors';
 import { createSqliteTraceWrites } from '../dialects/sqlite-trace-writes.js';
 import type { Storage } from '../open-storage.js';
-import { gatewayLogFile, openAppendLog } from './append-log.js';
+import { type AppendLog, gatewayLogFile, openAppendLog } from './append-log.js';
 import { decodeGatewayRecords, gatewayFrame, gatewayHeaderBytes } from './gateway-frame.js';
 import { runTraceIndexer } from './trace-indexer.js';
 import {
@@ -68,7 +68,13 @@ function runWriter(): void {
         | undefined
     )?.backlog ?? 0,
   );
-  let lastAppended = gatewayLog?.last() ?? 0;
+  // Indexed rows stay in the file until the next append: the last row counts only when it is
+  // not indexed yet, so that a sync with nothing to wait for does not start the indexer.
+  const unindexed = (log: AppendLog | undefined, indexed: number) => {
+    const last = log?.last() ?? 0;
+    return last > indexed ? last : 0;
+  };
+  let lastAppended = unindexed(gatewayLog, gatewayIndexed());
   let backlog = legacyBacklog + (gatewayLog?.countAfter(gatewayIndexed()) ?? 0);
   // SQLite: the ingest log, a file of its own (decision 0015), and how far it is merged.
   const maxIngestBacklog = options.maxIngestBacklog ?? 1_000_000;
@@ -77,7 +83,7 @@ function runWriter(): void {
     : undefined;
   const mergedPosition = sqliteWrites?.prepare("select upto from log_positions where name = 'ingest'");
   const ingestMerged = () => Number((mergedPosition?.get() as { upto: number } | undefined)?.upto ?? 0);
-  let lastIngestAppended = ingestLog?.last() ?? 0;
+  let lastIngestAppended = unindexed(ingestLog, ingestMerged());
   let ingestBacklog = ingestLog?.countAfter(ingestMerged()) ?? 0;
   const lower = (log: 'gateway' | 'ingest', records: number) => {
     if (log === 'ingest') ingestBacklog = Math.max(0, ingestBacklog - records);
