@@ -29,8 +29,12 @@ import { translateSqliteError } from './sqlite-errors.js';
 
 /** Writes trace batches (and experiment results) to SQLite. */
 export interface SqliteTraceWrites {
-  /** Applies the batches in one transaction; `alsoRun` runs in it too, last (its statements commit with the batches). */
-  write(batches: TraceWriteBatch[], alsoRun?: () => void): Promise<void>;
+  /**
+   * Applies the batches in one transaction, in order, taking each from `batches` when the one
+   * before it is written (so a lazy iterable holds one batch's objects at a time); `alsoRun`
+   * runs in it too, last (its statements commit with the batches).
+   */
+  write(batches: Iterable<TraceWriteBatch>, alsoRun?: () => void): Promise<void>;
   /** A statement on the writer's connection (for `alsoRun`). */
   prepare(source: string): SqliteDatabase.Statement<unknown[]>;
   /**

@@ -12,6 +12,7 @@ import { joinTraceBatches } from '@flywheel/core/tracing-writes';
 import { createSqliteTraceWrites } from '../dialects/sqlite-trace-writes.js';
 import { type LogRow, openAppendLog } from './append-log.js';
 import { decodeGatewayRecords } from './gateway-frame.js';
+import { eventsIn, ingestMerges } from './ingest-rows.js';
 import type { IndexerMessage, IndexerRequest, LogName, WriterData } from './trace-writer-protocol.js';
 
 /**
@@ -127,17 +128,15 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
       if (advance.run(upTo, 'ingest', from).changes !== 1) throw new RowsTaken();
     };
     let lost = 0;
-    const batches: TraceWriteBatch[] = [];
-    for (const row of rows) {
-      try {
-        batches.push(...(JSON.parse(row.data.toString('utf8')) as TraceWriteBatch[]));
-      } catch (error) {
-        lost += row.count;
-        lose('ingest', row.count, `an ingest log row could not be read: ${String(error)}`);
-      }
-    }
+    // Rows are parsed as the merge reaches them (`ingestMerges`); one that cannot be is reported
+    // once and skipped, in this pass and the next.
+    const unreadable = new Set<number>();
+    const report = (row: LogRow, error: unknown) => {
+      lost += row.count;
+      lose('ingest', row.count, `an ingest log row could not be read: ${String(error)}`);
+    };
     try {
-      await writes.write(joinTraceBatches(batches), take);
+      await writes.write(ingestMerges(rows, unreadable, report), take);
     } catch (error) {
       if (error instanceof RowsTaken) {
         // Another process merged them first: go on from where the log is merged to.
@@ -146,11 +145,11 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
       }
       // One bad batch must not hold the log up: merge the batches one by one, keep what can be
       // kept, then move past the rows.
-      for (const batch of batches) {
+      for (const batch of ingestMerges(rows, unreadable, report, 1)) {
         try {
           await writes.write([batch]);
         } catch (single) {
-          const count = batch.traces.length + batch.spans.length + batch.scores.length;
+          const count = eventsIn(batch);
           lost += count;
           lose('ingest', count, `${count} ingested events could not be merged: ${String(single)}`);
         }

@@ -12,6 +12,7 @@ import { runTraceIndexer } from './trace-indexer.js';
 import {
   type IndexerMessage,
   type IndexerRequest,
+  indexerHeapLimits,
   ingestFrame,
   ingestHeaderBytes,
   type WriterData,
@@ -98,10 +99,7 @@ function runWriter(): void {
     if (indexer) return indexer;
     const started = new Worker(new URL(import.meta.url), {
       workerData: { ...options, role: 'indexer' },
-      resourceLimits: {
-        maxOldGenerationSizeMb: options.gateway?.indexerHeapMb ?? 48,
-        maxYoungGenerationSizeMb: 4,
-      },
+      resourceLimits: indexerHeapLimits(options.gateway?.indexerHeapMb),
     });
     started.unref();
     started.on('message', (message: IndexerMessage) => {
