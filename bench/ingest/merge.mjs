@@ -113,7 +113,8 @@ async function merge() {
     const groups = transactions(spans);
     if (prefill > 0) {
       process.stderr.write(`prefilling ${prefill} spans…\n`);
-      for (const group of prefillGroups) await writes.write(ingestMerges(group, new Set(), unreadable, perMerge));
+      for (const group of prefillGroups)
+        await writes.write(ingestMerges(group, new Set(), unreadable, perMerge));
     }
     // Profiles (--cpu-prof) start the measured part here.
     process.stderr.write(
