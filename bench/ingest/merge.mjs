@@ -1,8 +1,8 @@
 // The merge alone: how fast the trace indexer turns acknowledged ingest batches into queryable
 // traces, spans, full-text documents and rollups on SQLite (decision 0015), without HTTP or the
 // request thread. It builds the bench's native batches (`spans.mjs`) through the same validation
-// and pricing as `POST /api/ingest`, keeps them as ingest log rows (JSON, `BENCH_MERGE_ROW_BATCHES`
-// request batches per row), then merges them as the indexer does, on a thread with the indexer's
+// and pricing as `POST /api/ingest`, keeps them as ingest log rows (a line of JSON per batch,
+// `BENCH_MERGE_ROW_BATCHES` request batches per row), then merges them as the indexer does, on a thread with the indexer's
 // heap limits: up to 2,000 events per transaction, parsed and merged ~250 at a time
 // (`ingestMerges`), `synchronous=FULL`, into a database that already holds `BENCH_MERGE_PREFILL`
 // spans.
@@ -20,7 +20,7 @@ import { isMainThread, Worker } from 'node:worker_threads';
 import { createPriceTable, defaultPrices, eventsToBatch } from '@flywheel/core';
 import { openStorage } from '@flywheel/storage';
 import { createSqliteTraceWrites } from '../../packages/storage/dist/dialects/sqlite-trace-writes.js';
-import { ingestMerges } from '../../packages/storage/dist/trace-writer/ingest-rows.js';
+import { ingestMerges, ingestRowText } from '../../packages/storage/dist/trace-writer/ingest-rows.js';
 import { indexerHeapLimits } from '../../packages/storage/dist/trace-writer/trace-writer-protocol.js';
 import { buildNativeBody, spansPerBatch } from './spans.mjs';
 
@@ -74,7 +74,7 @@ async function merge() {
       let row = [];
       let events = 0;
       const endRow = () => {
-        const json = JSON.stringify(row);
+        const json = ingestRowText(row);
         group.push({
           id: nextRowId++,
           count: row.reduce((sum, b) => sum + b.traces.length + b.spans.length, 0),
@@ -104,7 +104,7 @@ async function merge() {
       if (group.length > 0) groups.push(group);
       return groups;
     }
-    const unreadable = (row, error) => {
+    const unreadable = (row, _lost, error) => {
       throw new Error(`row ${row.id} could not be read: ${String(error)}`);
     };
 
@@ -114,7 +114,7 @@ async function merge() {
     if (prefill > 0) {
       process.stderr.write(`prefilling ${prefill} spans…\n`);
       for (const group of prefillGroups)
-        await writes.write(ingestMerges(group, new Set(), unreadable, perMerge));
+        await writes.write(ingestMerges(group, new Map(), unreadable, perMerge));
     }
     // Profiles (--cpu-prof) start the measured part here.
     process.stderr.write(
@@ -123,7 +123,7 @@ async function merge() {
     const started = performance.now();
     const ioStarted = writtenBytes();
     const cpuStarted = process.cpuUsage();
-    for (const group of groups) await writes.write(ingestMerges(group, new Set(), unreadable, perMerge));
+    for (const group of groups) await writes.write(ingestMerges(group, new Map(), unreadable, perMerge));
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuStarted);
     const written = writtenBytes() - ioStarted;

@@ -128,15 +128,15 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
       if (advance.run(upTo, 'ingest', from).changes !== 1) throw new RowsTaken();
     };
     let lost = 0;
-    // Rows are parsed as the merge reaches them (`ingestMerges`); one that cannot be is reported
-    // once and skipped, in this pass and the next.
-    const unreadable = new Set<number>();
-    const report = (row: LogRow, error: unknown) => {
-      lost += row.count;
-      lose('ingest', row.count, `an ingest log row could not be read: ${String(error)}`);
+    // Rows are parsed as the merge reaches them (`ingestMerges`); what cannot be is reported
+    // once, and the second pass below gives the same batches as the first.
+    const readable = new Map<number, number>();
+    const report = (_row: LogRow, events: number, error: unknown) => {
+      lost += events;
+      lose('ingest', events, `${events} events of an ingest log row could not be read: ${String(error)}`);
     };
     try {
-      await writes.write(ingestMerges(rows, unreadable, report), take);
+      await writes.write(ingestMerges(rows, readable, report), take);
     } catch (error) {
       if (error instanceof RowsTaken) {
         // Another process merged them first: go on from where the log is merged to.
@@ -145,7 +145,7 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
       }
       // One bad batch must not hold the log up: merge the batches one by one, keep what can be
       // kept, then move past the rows.
-      for (const batch of ingestMerges(rows, unreadable, report, 1)) {
+      for (const batch of ingestMerges(rows, readable, report, 1)) {
         try {
           await writes.write([batch]);
         } catch (single) {

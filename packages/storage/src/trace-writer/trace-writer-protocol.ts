@@ -24,8 +24,8 @@ export type WriterResponse =
 
 /**
  * Ingested batches cross to the writer thread as bytes: {@link ingestFrame}, the request id and
- * the number of events (u32 little-endian each), then the batches' JSON (UTF-8), which the
- * SQLite writer appends to the ingest log as it is.
+ * the number of events (u32 little-endian each), then the batches' text (`ingestRowText`: one
+ * line of JSON per batch, UTF-8), which the SQLite writer appends to the ingest log as it is.
  */
 export const ingestFrame = 2;
 /** Bytes before what the ingest log keeps. */

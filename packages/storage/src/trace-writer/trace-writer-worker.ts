@@ -8,6 +8,7 @@ import { createSqliteTraceWrites } from '../dialects/sqlite-trace-writes.js';
 import type { Storage } from '../open-storage.js';
 import { type AppendLog, gatewayLogFile, openAppendLog } from './append-log.js';
 import { decodeGatewayRecords, gatewayFrame, gatewayHeaderBytes } from './gateway-frame.js';
+import { rowBatches } from './ingest-rows.js';
 import { runTraceIndexer } from './trace-indexer.js';
 import {
   type IndexerMessage,
@@ -236,7 +237,7 @@ function runWriter(): void {
     try {
       if (!ingestLog) {
         // PostgreSQL: no log, merged at once.
-        const batches = JSON.parse(decoder.decode(message.subarray(ingestHeaderBytes))) as TraceWriteBatch[];
+        const batches = [...rowBatches(message.subarray(ingestHeaderBytes))];
         await (await storage!).stores.transaction(async (transaction) => {
           for (const batch of joinTraceBatches(batches)) await transaction.traces.write(batch);
         });

@@ -3,6 +3,7 @@ import type { ExperimentResultRecord, TraceWriteBatch } from '@flywheel/core';
 import { type ErrorCode, FlywheelError, isErrorCode } from '@flywheel/spec';
 import type { StorageOptions } from '../open-storage.js';
 import { createFramePool, type FramePool } from './gateway-frame.js';
+import { ingestRowText } from './ingest-rows.js';
 import {
   type GatewayTraceOptions,
   ingestFrame,
@@ -148,17 +149,19 @@ export function createThreadedTraceWriter(
       await send({ type: 'gateway-sync' });
     },
     appendIngest: async (batches) => {
-      const json = JSON.stringify(batches);
-      if (json.length <= maxIngestRowChars || batches.length === 1) {
-        await post((id) => ingestFrameOf(id, eventsOf(batches), json));
+      // One line of JSON per batch: the indexer parses a row a batch at a time.
+      const text = ingestRowText(batches);
+      if (text.length <= maxIngestRowChars || batches.length === 1) {
+        await post((id) => ingestFrameOf(id, eventsOf(batches), text));
         return;
       }
-      // A large group goes as several rows: the indexer reads a row whole, and its heap is capped.
+      // A large group goes as several rows: the indexer reads a transaction's rows whole (as
+      // bytes), and its heap is capped.
       const rows: TraceWriteBatch[][] = [];
       let row: TraceWriteBatch[] = [];
       let size = 0;
       for (const batch of batches) {
-        const length = JSON.stringify(batch).length;
+        const length = JSON.stringify(batch).length + 1;
         if (row.length > 0 && size + length > maxIngestRowChars) {
           rows.push(row);
           row = [];
@@ -169,7 +172,7 @@ export function createThreadedTraceWriter(
       }
       rows.push(row);
       await Promise.all(
-        rows.map((some) => post((id) => ingestFrameOf(id, eventsOf(some), JSON.stringify(some)))),
+        rows.map((some) => post((id) => ingestFrameOf(id, eventsOf(some), ingestRowText(some)))),
       );
     },
     syncIngest: async () => {
@@ -191,7 +194,7 @@ const encoder = new TextEncoder();
 
 /**
  * JSON characters of ingested batches per ingest log row, at most (unless one batch is larger):
- * the indexer parses a row whole, on a thread whose heap is capped.
+ * the indexer reads a transaction's rows whole, on a thread whose heap is capped.
  */
 const maxIngestRowChars = 4 * 1024 * 1024;
 
