@@ -87,9 +87,9 @@ export type IndexerMessage =
 /**
  * The indexer thread's V8 heap limits (`resourceLimits` of its worker), MiB. The old generation
  * is capped (see `indexerHeapMb`). The young generation was 4 MiB (2026-12-07); 16 MiB holds
- * a merge's worth of objects (`ingestEventsPerMerge` events) between collections: in
- * `bench/ingest/merge.mjs`, ~85 µs of CPU per span with 4 MiB and whole transactions parsed at
- * once, ~65 with 16 MiB and merges of ~250 events (decision 0020).
+ * a merge's worth of objects (`ingestEventsPerMerge` events) between collections. With merges
+ * of ~250 events it cut the merge's CPU per span by about 30 % (`bench/ingest/merge.mjs`,
+ * decision 0020).
  */
 export function indexerHeapLimits(indexerHeapMb = 48): {
   maxOldGenerationSizeMb: number;

@@ -3,7 +3,7 @@ import type { ExperimentResultRecord, TraceWriteBatch } from '@flywheel/core';
 import { type ErrorCode, FlywheelError, isErrorCode } from '@flywheel/spec';
 import type { StorageOptions } from '../open-storage.js';
 import { createFramePool, type FramePool } from './gateway-frame.js';
-import { ingestRowText } from './ingest-rows.js';
+import { eventsIn, ingestRowText } from './ingest-rows.js';
 import {
   type GatewayTraceOptions,
   ingestFrame,
@@ -200,7 +200,7 @@ const maxIngestRowChars = 4 * 1024 * 1024;
 
 function eventsOf(batches: TraceWriteBatch[]): number {
   let events = 0;
-  for (const batch of batches) events += batch.traces.length + batch.spans.length + batch.scores.length;
+  for (const batch of batches) events += eventsIn(batch);
   return events;
 }
 
