@@ -74,7 +74,7 @@ describe('ingestMerges', () => {
     const broken = { id: 2, count: 10, data: Buffer.from('not json') };
     const reported: number[] = [];
     const merges = ingestMerges([rows[0]!, broken, rows[2]!], new Map(), (r) => reported.push(r.id), 20);
-    expect(merges.next().value?.traces.map((t) => t.id)).toEqual(['t1', 't2']);
+    expect((merges.next().value as TraceWriteBatch).traces.map((t) => t.id)).toEqual(['t1', 't2']);
     expect(reported).toEqual([]);
     merges.next();
     expect(reported).toEqual([2]);
