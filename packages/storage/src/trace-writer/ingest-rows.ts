@@ -22,7 +22,12 @@ export const eventsIn = (batch: TraceWriteBatch) =>
  * {@link rowBatches} reads both.
  */
 export function ingestRowText(batches: readonly TraceWriteBatch[]): string {
-  return batches.map((batch) => JSON.stringify(batch)).join('\n');
+  return joinRowLines(batches.map((batch) => JSON.stringify(batch)));
+}
+
+/** A row's text from its batches' lines (each a batch's JSON), for a writer that measures them first. */
+export function joinRowLines(lines: readonly string[]): string {
+  return lines.join('\n');
 }
 
 const newline = 0x0a;

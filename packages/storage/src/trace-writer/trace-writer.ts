@@ -3,7 +3,7 @@ import type { ExperimentResultRecord, TraceWriteBatch } from '@flywheel/core';
 import { type ErrorCode, FlywheelError, isErrorCode } from '@flywheel/spec';
 import type { StorageOptions } from '../open-storage.js';
 import { createFramePool, type FramePool } from './gateway-frame.js';
-import { eventsIn, ingestRowText } from './ingest-rows.js';
+import { eventsIn, joinRowLines } from './ingest-rows.js';
 import {
   type GatewayTraceOptions,
   ingestFrame,
@@ -149,30 +149,33 @@ export function createThreadedTraceWriter(
       await send({ type: 'gateway-sync' });
     },
     appendIngest: async (batches) => {
-      // One line of JSON per batch: the indexer parses a row a batch at a time.
-      const text = ingestRowText(batches);
-      if (text.length <= maxIngestRowChars || batches.length === 1) {
-        await post((id) => ingestFrameOf(id, eventsOf(batches), text));
+      // One line of JSON per batch (`ingestRowText`): the indexer parses a row a batch at a time.
+      // Each batch is serialized once, also when a large group is split.
+      const lines = batches.map((batch) => JSON.stringify(batch));
+      let chars = lines.length - 1;
+      for (const line of lines) chars += line.length;
+      if (chars <= maxIngestRowChars || batches.length === 1) {
+        await post((id) => ingestFrameOf(id, eventsOf(batches), joinRowLines(lines)));
         return;
       }
       // A large group goes as several rows: the indexer reads a transaction's rows whole (as
       // bytes), and its heap is capped.
-      const rows: TraceWriteBatch[][] = [];
-      let row: TraceWriteBatch[] = [];
+      const rows: Array<{ batches: TraceWriteBatch[]; lines: string[] }> = [];
+      let row = { batches: [] as TraceWriteBatch[], lines: [] as string[] };
       let size = 0;
-      for (const batch of batches) {
-        const length = JSON.stringify(batch).length + 1;
-        if (row.length > 0 && size + length > maxIngestRowChars) {
+      for (const [index, line] of lines.entries()) {
+        if (row.lines.length > 0 && size + line.length + 1 > maxIngestRowChars) {
           rows.push(row);
-          row = [];
+          row = { batches: [], lines: [] };
           size = 0;
         }
-        row.push(batch);
-        size += length;
+        row.batches.push(batches[index]!);
+        row.lines.push(line);
+        size += line.length + 1;
       }
       rows.push(row);
       await Promise.all(
-        rows.map((some) => post((id) => ingestFrameOf(id, eventsOf(some), ingestRowText(some)))),
+        rows.map((some) => post((id) => ingestFrameOf(id, eventsOf(some.batches), joinRowLines(some.lines)))),
       );
     },
     syncIngest: async () => {
