@@ -22,7 +22,7 @@ const noStream = 0xffffffff;
 
 /**
  * Frame buffers to reuse: the writer thread hands each frame's buffer back once it is appended.
- * Allocating a fresh 256 KiB buffer per frame cost page faults on the request thread, and the
+ * Allocating a fresh buffer per frame cost page faults on the request thread, and the
  * writer's heap let the dead ones pile up until a collection (+10 % RSS over 100,000 calls,
  * bench/gateway/memory.mjs).
  */
@@ -33,8 +33,12 @@ export interface FramePool {
   give(buffer: ArrayBuffer): void;
 }
 
-/** A pool that keeps up to `keep` buffers of `frameBytes`. */
-export function createFramePool(frameBytes = 256 * 1024, keep = 8): FramePool {
+/**
+ * A pool that keeps up to `keep` buffers of `frameBytes`. A frame is one append to the gateway
+ * log (two flushes to disk, decision 0021): 1 MiB frames take a quarter of the appends 256 KiB
+ * ones did with streamed calls (bench/gateway).
+ */
+export function createFramePool(frameBytes = 1024 * 1024, keep = 4): FramePool {
   const free: ArrayBuffer[] = [];
   return {
     take(bytes) {
@@ -56,7 +60,7 @@ export interface GatewayTraceSinkOptions {
   append(frame: Uint8Array): Promise<void>;
   /** Bytes queued or in flight at most; beyond it calls are dropped and counted (default 16 MiB). */
   maxPendingBytes?: number;
-  /** Where frame buffers come from (default: a new pool of 256 KiB buffers). */
+  /** Where frame buffers come from (default: a new pool of 1 MiB buffers). */
   frames?: FramePool;
   /** How long a call may wait for a fuller frame (ms, default 100). */
   delayMs?: number;

@@ -135,8 +135,11 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
       lost += events;
       lose('ingest', events, `${events} events of an ingest log row could not be read: ${String(error)}`);
     };
+    // Rows whose bytes are gone (a damaged or deleted data file) are reported and passed over.
+    for (const row of rows) if (row.unreadable !== undefined) report(row, row.count, row.unreadable);
+    const kept = lost === 0 ? rows : rows.filter((row) => row.unreadable === undefined);
     try {
-      await writes.write(ingestMerges(rows, readable, report), take);
+      await writes.write(ingestMerges(kept, readable, report), take);
     } catch (error) {
       if (error instanceof RowsTaken) {
         // Another process merged them first: go on from where the log is merged to.
@@ -145,7 +148,7 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
       }
       // One bad batch must not hold the log up: merge the batches one by one, keep what can be
       // kept, then move past the rows.
-      for (const batch of ingestMerges(rows, readable, report, 1)) {
+      for (const batch of ingestMerges(kept, readable, report, 1)) {
         try {
           await writes.write([batch]);
         } catch (single) {
@@ -174,12 +177,13 @@ export function runTraceIndexer(options: WriterData, port: MessagePort): void {
   }
 
   /** Turns the calls of gateway log rows into trace batches; reports what cannot be read. */
-  async function callBatches(rows: Array<{ count: number; data: Buffer }>) {
+  async function callBatches(rows: Array<{ count: number; data: Buffer; unreadable?: string }>) {
     const batches: TraceWriteBatch[] = [];
     let lost = 0;
     for (const row of rows) {
       let calls: GatewayGenerationRecord[];
       try {
+        if (row.unreadable !== undefined) throw new Error(row.unreadable);
         calls = decodeGatewayRecords(row.data);
       } catch (error) {
         lost += row.count;

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ExperimentResultRecord, newId, type SpanPatch, type TraceWriteBatch } from '@flywheel/core';
 import SqliteDatabase from 'better-sqlite3';
@@ -7,7 +8,7 @@ import {
   createSqliteTestStorage,
   type TestStorage,
 } from '../testing-internal/test-databases.js';
-import { openAppendLog } from './append-log.js';
+import { appendLogDataDir, inlineBytes, openAppendLog } from './append-log.js';
 import { createThreadedTraceWriter, type TraceWriter } from './trace-writer.js';
 
 function batchOf(projectId: string, id: string): TraceWriteBatch {
@@ -229,6 +230,38 @@ describe('ingest log on SQLite', () => {
       const { merged, last } = positions();
       expect(merged).toBe(last);
     }
+  });
+
+  it('reports the events of a row whose data file is damaged as lost, and merges the rows after it', async () => {
+    const log = openAppendLog(test.options.dataDir, 'ingest');
+    const padded = (id: string) => {
+      const batch = batchOf(projectId, id);
+      batch.spans[0]!.input = 'p'.repeat(inlineBytes);
+      return Buffer.from(`${JSON.stringify(batch)}\n`);
+    };
+    log.append(2, padded('tr-damaged'), 0);
+    log.append(2, padded('tr-after-damaged'), 0);
+    log.close();
+    const dataDir = appendLogDataDir(test.options.dataDir, 'ingest');
+    for (const name of readdirSync(dataDir)) {
+      const bytes = readFileSync(join(dataDir, name));
+      // Only the first row's bytes: the second row's follow them in the same file.
+      bytes[10] = bytes[10]! ^ 0xff;
+      writeFileSync(join(dataDir, name), bytes);
+    }
+    const lost: string[] = [];
+    const writer = createThreadedTraceWriter(test.options, {
+      onLoss: (_code, message) => lost.push(message),
+    });
+    await writer.syncIngest();
+    await writer.close();
+    expect(lost).toEqual([
+      expect.stringMatching(/2 events of an ingest log row could not be read: .*checksum/),
+    ]);
+    expect(await test.storage.stores.traces.listSpans(projectId, 'tr-damaged')).toHaveLength(0);
+    expect(await test.storage.stores.traces.listSpans(projectId, 'tr-after-damaged')).toHaveLength(1);
+    const { merged, last } = positions();
+    expect(merged).toBe(last);
   });
 
   it('splits a large append into rows of at most 4 MiB of JSON, and merges them all', async () => {
