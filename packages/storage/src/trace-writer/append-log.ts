@@ -164,13 +164,22 @@ export function openAppendLog(
       if (current !== undefined) written.push(current);
       current = newDataFile();
     }
-    const offset = current.size;
-    let done = 0;
-    while (done < data.byteLength)
-      done += writeSync(current.fd, data, done, data.byteLength - done, offset + done);
-    fdatasyncSync(current.fd);
-    current.size += data.byteLength;
-    return [current.name, offset, data.byteLength, crc32(data)];
+    const file = current;
+    const offset = file.size;
+    try {
+      let done = 0;
+      while (done < data.byteLength)
+        done += writeSync(file.fd, data, done, data.byteLength - done, offset + done);
+      fdatasyncSync(file.fd);
+    } catch (error) {
+      // After a failed write or flush, what the file holds past its last good row is unknown:
+      // the next append starts a new file (this one stays until its rows are indexed).
+      written.push(file);
+      current = undefined;
+      throw error;
+    }
+    file.size += data.byteLength;
+    return [file.name, offset, data.byteLength, crc32(data)];
   };
 
   /** Closes and removes this process's earlier data files whose rows are all indexed. */
@@ -208,6 +217,11 @@ export function openAppendLog(
     release(Number.NEGATIVE_INFINITY);
   };
 
+  const closeReading = () => {
+    for (const fd of reading.values()) closeSync(fd);
+    reading.clear();
+  };
+
   const readStored = (row: StoredRow): Pick<LogRow, 'data' | 'unreadable'> => {
     const {
       file: name,
@@ -220,10 +234,7 @@ export function openAppendLog(
       if (fd === undefined) {
         fd = openSync(join(filesDir, name), 'r');
         // Earlier files are done with: a reader moves forward.
-        for (const [other, otherFd] of reading) {
-          closeSync(otherFd);
-          reading.delete(other);
-        }
+        closeReading();
         reading.set(name, fd);
       }
       const data = Buffer.allocUnsafe(length);
@@ -253,7 +264,11 @@ export function openAppendLog(
     next(after) {
       for (;;) {
         const row = nextRow.get(after) as StoredRow | undefined;
-        if (!row) return undefined;
+        if (!row) {
+          // Caught up: let go of the file read last, which the writer removes once it is indexed.
+          closeReading();
+          return undefined;
+        }
         if (row.file === null) return { id: row.id, count: row.count, data: row.data! };
         const read = readStored(row);
         // A file is removed once its rows are indexed and deleted: a row deleted meanwhile is not
@@ -270,10 +285,9 @@ export function openAppendLog(
         closeSync(file.fd);
         openForWriting.delete(file.name);
       }
-      for (const fd of reading.values()) closeSync(fd);
+      closeReading();
       written.length = 0;
       current = undefined;
-      reading.clear();
       database.close();
     },
   };
@@ -308,7 +322,9 @@ function addDataFileColumns(database: SqliteDatabase.Database, table: string) {
   }
 }
 
+/** Makes a directory's entries durable (Linux, macOS; Windows cannot open a directory for it). */
 function syncDirectory(path: string) {
+  if (process.platform === 'win32') return;
   const fd = openSync(path, 'r');
   try {
     fsyncSync(fd);
