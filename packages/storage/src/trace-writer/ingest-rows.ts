@@ -18,16 +18,12 @@ export const eventsIn = (batch: TraceWriteBatch) =>
 
 /**
  * An ingest log row's text: one line of JSON per batch (JSON escapes line breaks inside strings,
- * so a line break only ends a batch). Rows before 2026-12-07 are one JSON array of batches;
+ * so a line break only ends a batch). The writer's client encodes the same lines straight into
+ * its frame (`ingestFrameOf`). Rows before 2026-12-07 are one JSON array of batches;
  * {@link rowBatches} reads both.
  */
 export function ingestRowText(batches: readonly TraceWriteBatch[]): string {
-  return joinRowLines(batches.map((batch) => JSON.stringify(batch)));
-}
-
-/** A row's text from its batches' lines (each a batch's JSON), for a writer that measures them first. */
-export function joinRowLines(lines: readonly string[]): string {
-  return lines.join('\n');
+  return batches.map((batch) => JSON.stringify(batch)).join('\n');
 }
 
 const newline = 0x0a;
