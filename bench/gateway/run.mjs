@@ -29,6 +29,7 @@ function readSettings(env, argv) {
     serverCore: integerSetting(env, 'BENCH_SERVER_CORE', 0),
     loadCore: integerSetting(env, 'BENCH_LOAD_CORE', 1),
     wrkThreads: integerSetting(env, 'BENCH_WRK_THREADS', 1, 1),
+    slices: integerSetting(env, 'BENCH_SLICES', quick ? 1 : 5, 1),
   };
 }
 
@@ -45,28 +46,52 @@ function runOneConnection({ core, targets, requests }) {
   return runPinnedScript({ core, script, options }).result;
 }
 
-async function measureCell({ settings, target, upstream, script, connections }) {
+/** One wrk run of `seconds` against a target: its report, and the CPU the proxy and the upstream used. */
+async function measureSlice({ settings, target, upstream, script, connections, seconds }) {
   const url = `${target.origin}${chatPath}`;
   const load = { url, script, connections, threads: settings.wrkThreads, core: settings.loadCore };
-  if (settings.warmupSeconds > 0) await runWrk({ ...load, seconds: settings.warmupSeconds });
   const proxyBefore = target.pid ? cpuTimeMs(target.pid) : Number.NaN;
   const upstreamBefore = cpuTimeMs(upstream.pid);
-  const report = await runWrk({ ...load, seconds: settings.seconds });
-  const proxyCpuMs = target.pid ? cpuTimeMs(target.pid) - proxyBefore : Number.NaN;
-  const upstreamCpuMs = cpuTimeMs(upstream.pid) - upstreamBefore;
+  const report = await runWrk({ ...load, seconds });
   return {
-    requestsPerSecond: report.requestsPerSecond,
-    p50Ms: report.p50Ms,
-    p99Ms: report.p99Ms,
-    requests: report.requests,
-    errors: report.non2xx + report.socketErrors,
-    proxyCpuMsPerRequest: proxyCpuMs / report.requests,
-    upstreamCpuMsPerRequest: upstreamCpuMs / report.requests,
+    report,
+    proxyCpuMs: target.pid ? cpuTimeMs(target.pid) - proxyBefore : Number.NaN,
+    upstreamCpuMs: cpuTimeMs(upstream.pid) - upstreamBefore,
   };
 }
 
-/** The throughput cells of one target; leaves it running (in `running`) for the one-connection cells. */
-async function measureTarget({ settings, name, upstream, tempDir, running }) {
+/**
+ * A cell from its slices: requests/s over the slices' summed time, CPU per request over their
+ * summed requests, p50 the median of the slices' p50s and p99 the highest of their p99s (wrk
+ * reports percentiles, not the latencies they come from).
+ */
+function cellOfSlices(slices) {
+  let requests = 0;
+  let seconds = 0;
+  let errors = 0;
+  let proxyCpuMs = 0;
+  let upstreamCpuMs = 0;
+  for (const { report, ...cpu } of slices) {
+    requests += report.requests;
+    seconds += report.requests / report.requestsPerSecond;
+    errors += report.non2xx + report.socketErrors;
+    proxyCpuMs += cpu.proxyCpuMs;
+    upstreamCpuMs += cpu.upstreamCpuMs;
+  }
+  const p50s = slices.map(({ report }) => report.p50Ms).sort((a, b) => a - b);
+  return {
+    requestsPerSecond: requests / seconds,
+    p50Ms: p50s[Math.floor((p50s.length - 1) / 2)],
+    p99Ms: Math.max(...slices.map(({ report }) => report.p99Ms)),
+    requests,
+    errors,
+    proxyCpuMsPerRequest: proxyCpuMs / requests,
+    upstreamCpuMsPerRequest: upstreamCpuMs / requests,
+  };
+}
+
+/** Starts a target and probes it in each mode; `result.modes[mode].script` is its wrk script. */
+async function startMeasured({ settings, name, upstream, tempDir, running }) {
   const result = { modes: {} };
   let target;
   try {
@@ -93,32 +118,69 @@ async function measureTarget({ settings, name, upstream, tempDir, running }) {
       continue;
     }
     const body = chatBody(target.model, stream);
-    const script = writeWrkScript(tempDir, `${name}-${mode}`, { body, headers: target.headers });
+    modeResult.script = writeWrkScript(tempDir, `${name}-${mode}`, { body, headers: target.headers });
+  }
+  return result;
+}
+
+/**
+ * The throughput cells. The targets take turns within each cell: after a warm-up of each, the
+ * cell's seconds are cut into `settings.slices` slices per target, and every round goes through
+ * all targets, its order rotating. Measured one target after another, a drift of the machine's
+ * speed between their cells (the fake upstream's own CPU per call moved by a third within
+ * minutes) read as a difference between the proxies; in turns, every target sees the same
+ * machine. After each Flywheel slice the runner waits until its trace indexer has caught up, so
+ * that the indexing does not run during another target's slice.
+ */
+async function measureThroughput({ settings, results, running, upstream, flywheelIndexing }) {
+  const sliceSeconds = Math.max(1, Math.round(settings.seconds / settings.slices));
+  for (const mode of settings.modes) {
     for (const connections of settings.connections) {
-      try {
-        const cell = await measureCell({ settings, target, upstream, script, connections });
+      const taking = running.filter(({ name }) => results[name].modes[mode]?.script);
+      const slices = new Map(taking.map(({ name }) => [name, []]));
+      const failed = new Map();
+      const run = async ({ name, target }, seconds, keep) => {
+        if (failed.has(name)) return;
+        try {
+          const script = results[name].modes[mode].script;
+          const slice = await measureSlice({ settings, target, upstream, script, connections, seconds });
+          if (keep) slices.get(name).push(slice);
+          if (name === 'flywheel') await flywheelIndexing(target);
+        } catch (error) {
+          failed.set(name, excerpt(error.message, 200));
+          say(`${name} ${mode} c=${connections}: failed (${error.message})`);
+        }
+      };
+      if (settings.warmupSeconds > 0)
+        for (const entry of taking) await run(entry, settings.warmupSeconds, false);
+      for (let round = 0; round < settings.slices; round++) {
+        for (let index = 0; index < taking.length; index++)
+          await run(taking[(index + round) % taking.length], sliceSeconds, true);
+      }
+      for (const { name } of taking) {
+        const modeResult = results[name].modes[mode];
+        if (failed.has(name)) {
+          modeResult.cells[connections] = { unavailable: failed.get(name) };
+          continue;
+        }
+        const cell = cellOfSlices(slices.get(name));
         modeResult.cells[connections] = cell;
         say(
           `${name} ${mode} c=${connections}: ${fixed(cell.requestsPerSecond, 0)} req/s, ` +
             `p50 ${ms(cell.p50Ms)} ms, p99 ${ms(cell.p99Ms)} ms, ` +
             `proxy CPU ${fixed(cell.proxyCpuMsPerRequest, 3)} ms/req, errors ${cell.errors}`,
         );
-      } catch (error) {
-        modeResult.cells[connections] = { unavailable: excerpt(error.message, 200) };
-        say(`${name} ${mode} c=${connections}: failed (${error.message})`);
       }
     }
   }
-  return result;
 }
 
 /**
  * Flywheel answers first and makes traces later (decision 0013): its calls go to a durable log
- * that a low-priority thread indexes when there is CPU to spare, and under the load of the
- * throughput cells that is mostly after them. This waits until the traces stop growing (the
- * backlog is indexed) before anything else is measured, and reports how long that took: the
- * one-connection cells measure an idle gateway, not one catching up on a backlog, and the time
- * says what the throughput cells left behind.
+ * that a low-priority thread indexes when there is CPU to spare, and under load that is mostly
+ * after it. This waits until the traces stop growing (the backlog is indexed), after each of
+ * Flywheel's throughput slices, and answers how long that took: another target's slice, and the
+ * one-connection cells, measure a machine that is not catching up on Flywheel's backlog.
  */
 async function waitForIndexing(target, since) {
   const began = performance.now();
@@ -140,11 +202,7 @@ async function waitForIndexing(target, since) {
       if (now === last) break;
       last = now;
     }
-    const seconds = (performance.now() - began) / 1000 - 1;
-    say(
-      `flywheel: ${last} calls traced; the trace indexer caught up ${seconds.toFixed(1)} s after the last cell`,
-    );
-    return { traces: last, catchUpSeconds: seconds };
+    return { traces: last, catchUpSeconds: (performance.now() - began) / 1000 - 1 };
   } catch (error) {
     say(`flywheel: could not follow the trace indexer (${error.message})`);
     return { unavailable: error.message };
@@ -336,7 +394,8 @@ async function main() {
       `load generator (${wrk}, one-connection client${pinnedSelf ? ', this runner' : ''}) on core ${settings.loadCore}`,
   );
   say(
-    `- wrk: ${settings.wrkThreads} thread(s), ${settings.seconds} s per cell after ${settings.warmupSeconds} s warm-up` +
+    `- wrk: ${settings.wrkThreads} thread(s), ${settings.seconds} s per cell after ${settings.warmupSeconds} s warm-up, ` +
+      `in ${settings.slices} slice(s) per target, the targets taking turns` +
       `${settings.quick ? ' (quick mode)' : ''}; one connection: ${settings.oneConnectionRequests} sequential requests per target, the targets taking turns`,
   );
   say('');
@@ -348,10 +407,26 @@ async function main() {
   try {
     upstream = await startUpstream({ core: settings.serverCore });
     const started = new Date();
-    for (const name of settings.targets) {
-      results[name] = await measureTarget({ settings, name, upstream, tempDir, running });
-      const flywheel = running.find((entry) => entry.name === 'flywheel' && entry.name === name);
-      if (flywheel) results.flywheel.indexing = await waitForIndexing(flywheel.target, started);
+    for (const name of settings.targets)
+      results[name] = await startMeasured({ settings, name, upstream, tempDir, running });
+    // Flywheel's trace indexing after each of its slices: how long, and how many calls it traced.
+    const indexing = { traces: 0, catchUpSeconds: 0 };
+    const flywheelIndexing = async (target) => {
+      if (indexing.unavailable) return;
+      const waited = await waitForIndexing(target, started);
+      if (waited.unavailable) indexing.unavailable = waited.unavailable;
+      else {
+        indexing.traces = waited.traces;
+        indexing.catchUpSeconds += waited.catchUpSeconds;
+      }
+    };
+    await measureThroughput({ settings, results, running, upstream, flywheelIndexing });
+    if (results.flywheel && !results.flywheel.unavailable) {
+      results.flywheel.indexing = indexing;
+      if (!indexing.unavailable)
+        say(
+          `flywheel: ${indexing.traces} calls traced; the trace indexer caught up in ${indexing.catchUpSeconds.toFixed(1)} s in all`,
+        );
     }
     await measureOneConnection({ settings, results, running });
   } finally {
@@ -375,8 +450,8 @@ async function main() {
     say('');
     say(
       `${indexing.traces} calls traced. Flywheel answers first and indexes traces on a low-priority thread ` +
-        `(decision 0013); after its throughput cells the indexer caught up in ${indexing.catchUpSeconds.toFixed(1)} s, ` +
-        'and the one-connection cells ran after that.',
+        `(decision 0013); after each of its throughput slices the runner waited for the indexer to catch up, ` +
+        `${indexing.catchUpSeconds.toFixed(1)} s in all, and the one-connection cells ran after that.`,
     );
   }
   const notes = unavailableNotes(settings, results);
