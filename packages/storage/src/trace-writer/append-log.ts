@@ -133,15 +133,15 @@ export function openAppendLog(
   );
   const lastRow = database.prepare(`select coalesce(max(id), 0) as id from ${table}`);
   const countAfter = database.prepare(`select coalesce(sum(${count}), 0) as n from ${table} where id > ?`);
-  const fileInUse = database.prepare(`select 1 from ${table} where file = ? limit 1`);
+  const lastRowIn = database.prepare(`select coalesce(max(id), 0) as id from ${table} where file = ?`);
 
   // Written by this process: the current data file, and earlier ones not yet indexed.
   let current: DataFile | undefined;
   const written: DataFile[] = [];
   // Read by this process (the indexer): descriptors by file name.
   const reading = new Map<string, number>();
-  // Data files stopped writers left, looked for at the first append and removed once unused.
-  const others: string[] = [];
+  // Data files stopped writers left (looked for at the first append), with the last row in each.
+  const others: Array<{ name: string; lastId: number }> = [];
   let swept = false;
 
   const newDataFile = (): DataFile => {
@@ -193,10 +193,10 @@ export function openAppendLog(
       removeQuietly(join(filesDir, done.name));
     }
     for (let index = others.length - 1; index >= 0; index--) {
-      const name = others[index]!;
-      if (fileInUse.get(name) !== undefined) continue;
+      const other = others[index]!;
+      if (other.lastId > upTo) continue;
       others.splice(index, 1);
-      removeQuietly(join(filesDir, name));
+      removeQuietly(join(filesDir, other.name));
     }
   };
 
@@ -212,9 +212,11 @@ export function openAppendLog(
       const [pid, thread] = name.split('-', 2).map(Number);
       if (openForWriting.has(name)) continue;
       if (pid === process.pid ? thread !== threadId : processAlive(pid!)) continue;
-      others.push(name);
+      // A stopped writer adds no rows: the last one pointing into its file stays the last.
+      const { id } = lastRowIn.get(name) as { id: number };
+      if (id === 0) removeQuietly(join(filesDir, name));
+      else others.push({ name, lastId: id });
     }
-    release(Number.NEGATIVE_INFINITY);
   };
 
   const closeReading = () => {
