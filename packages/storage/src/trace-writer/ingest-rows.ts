@@ -26,7 +26,8 @@ export function ingestRowText(batches: readonly TraceWriteBatch[]): string {
   return batches.map((batch) => JSON.stringify(batch)).join('\n');
 }
 
-const newline = 0x0a;
+/** What ends each batch's line in a row. */
+export const lineBreak = 0x0a;
 const openBracket = 0x5b;
 
 /**
@@ -41,7 +42,7 @@ export function* rowBatches(data: Uint8Array): Generator<TraceWriteBatch> {
     return;
   }
   for (let start = 0; start < bytes.length; ) {
-    let end = bytes.indexOf(newline, start);
+    let end = bytes.indexOf(lineBreak, start);
     if (end < 0) end = bytes.length;
     yield JSON.parse(bytes.toString('utf8', start, end)) as TraceWriteBatch;
     start = end + 1;

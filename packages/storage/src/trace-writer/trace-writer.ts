@@ -3,7 +3,7 @@ import type { ExperimentResultRecord, TraceWriteBatch } from '@flywheel/core';
 import { type ErrorCode, FlywheelError, isErrorCode } from '@flywheel/spec';
 import type { StorageOptions } from '../open-storage.js';
 import { createFramePool, type FramePool } from './gateway-frame.js';
-import { eventsIn } from './ingest-rows.js';
+import { eventsIn, lineBreak } from './ingest-rows.js';
 import {
   type GatewayTraceOptions,
   ingestFrame,
@@ -205,10 +205,9 @@ function eventsOf(batches: TraceWriteBatch[]): number {
   return events;
 }
 
-/** An ingest frame: header, then the batches' JSON as UTF-8. */
 /**
- * An ingest frame holding a row's text (`ingestRowText`): `lines`, the batches' JSON, joined by
- * line breaks, `chars` UTF-16 units in all.
+ * An ingest frame: the header, then a row's text (`ingestRowText`) as UTF-8: `lines`, the
+ * batches' JSON, joined by line breaks, `chars` UTF-16 units in all.
  */
 function ingestFrameOf(id: number, events: number, lines: readonly string[], chars: number): Uint8Array {
   // Room for the most UTF-8 can take (three bytes per UTF-16 unit), so each line is encoded in one
@@ -220,13 +219,11 @@ function ingestFrameOf(id: number, events: number, lines: readonly string[], cha
   bytes.writeUInt32LE(events, 5);
   let end = ingestHeaderBytes;
   for (let index = 0; index < lines.length; index++) {
-    if (index > 0) bytes[end++] = newline;
+    if (index > 0) bytes[end++] = lineBreak;
     end += bytes.write(lines[index]!, end);
   }
   return bytes.subarray(0, end);
 }
-
-const newline = 0x0a;
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
